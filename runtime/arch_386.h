@@ -1,0 +1,18 @@
+// arch_386.h: the facts about 386 that generic code needs, as constants.
+// Every arch_<arch>.h defines the same names in the same order.
+#ifndef GORT_ARCH_H
+#define GORT_ARCH_H
+
+#define GOARCH          "386"
+#define PTRSIZE         4       // bytes in a pointer (also for assembly)
+#define STACKALIGN      16      // sp alignment at a call (Linux i386 psABI)
+#define CACHELINESIZE   64
+
+// Where the split-stack prologue reads the stack limit: glibc's
+// tcbhead_t.__private_ss, %gs:0x30.  asm_386.S reads and writes it.
+#define TLS_LIMIT       0x30
+
+// mmap2 takes its offset in 4096-byte units.
+#define MMAP_OFF_SHIFT  12
+
+#endif

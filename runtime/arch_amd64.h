@@ -1,0 +1,18 @@
+// arch_amd64.h: the facts about amd64 that generic code needs, as constants.
+// Every arch_<arch>.h defines the same names in the same order.
+#ifndef GORT_ARCH_H
+#define GORT_ARCH_H
+
+#define GOARCH          "amd64"
+#define PTRSIZE         8       // bytes in a pointer (also for assembly)
+#define STACKALIGN      16      // sp alignment at a call instruction
+#define CACHELINESIZE   64
+
+// Where the split-stack prologue reads the stack limit: glibc's
+// tcbhead_t.__private_ss, %fs:0x70.  asm_amd64.S reads and writes it.
+#define TLS_LIMIT       0x70
+
+// 64-bit syscalls take byte offsets in mmap.
+#define MMAP_OFF_SHIFT  0
+
+#endif

@@ -1,0 +1,19 @@
+// arch_arm.h: the facts about arm (ARMv7, hard float, A32) that generic
+// code needs, as constants.  Every arch_<arch>.h defines the same names in
+// the same order.
+#ifndef GORT_ARCH_H
+#define GORT_ARCH_H
+
+#define GOARCH          "arm"
+#define PTRSIZE         4       // bytes in a pointer (also for assembly)
+#define STACKALIGN      8       // sp alignment at a public call (AAPCS)
+#define CACHELINESIZE   64
+
+// Where the split-stack prologue reads the stack limit: the second word of
+// glibc's tcbhead_t, at [TPIDRURO + 4].  asm_arm.S reads and writes it.
+#define TLS_LIMIT       4
+
+// mmap2 takes its offset in 4096-byte units.
+#define MMAP_OFF_SHIFT  12
+
+#endif

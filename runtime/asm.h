@@ -1,0 +1,25 @@
+// asm.h: what the assembly files share with C.
+//
+// Offsets of struct fields the assembly reads, in bytes; runtime.c ties
+// each to offsetof() on the real struct with _Static_assert, so a change to
+// a struct that the assembly does not know about fails the build.  Also the
+// macros that open and close an assembly routine.
+#ifndef GORT_ASM_H
+#define GORT_ASM_H
+
+#include "arch.h"
+
+#define GOBUF_SP        0
+#define GOBUF_LIMIT     PTRSIZE
+
+#ifdef __ASSEMBLER__
+// A routine with hidden visibility: callable from the runtime, not exported.
+#define TEXT(name) \
+	.text; .balign 16; .globl name; .hidden name; .type name, %function; name:
+// A routine exported from libgort (the compiler ABI: __morestack & co).
+#define EXPORT(name) \
+	.text; .balign 16; .globl name; .type name, %function; name:
+#define END(name) .size name, . - name
+#endif
+
+#endif

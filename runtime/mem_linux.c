@@ -1,0 +1,63 @@
+// mem_linux.c: address space from the kernel.  See docs/os.md.
+//
+// Four verbs, as in Go's mem_linux.c:
+//   reserve  claim a range of addresses, with no memory behind it yet
+//            (PROT_NONE: touching it faults);
+//   map      make part of a reserved range usable;
+//   unused   tell the kernel the pages' contents are not needed
+//            (madvise); the range stays mapped and reads as zeros when
+//            next touched, so Linux needs no "used" call to take it back;
+//   free     give the range back entirely.
+// rt_sys_alloc is reserve+map in one step for runtime metadata.
+#include "runtime.h"
+
+enum {
+	ProtNone      = 0,
+	ProtRW        = 3,
+	MapPrivate    = 0x02,
+	MapFixed      = 0x10,
+	MapAnon       = 0x20,
+	MapNoreserve  = 0x4000,
+	MadvDontneed  = 4,
+	PageMask      = 4095,
+};
+
+void *rt_sys_reserve(uintptr n)
+{
+	void *p;
+
+	p = rt_mmap(NULL, n, ProtNone, MapPrivate | MapAnon | MapNoreserve, -1, 0);
+	return rt_syserr((uintptr)p) ? NULL : p;
+}
+
+// rt_sys_map: v and n must lie inside a range rt_sys_reserve returned.
+bool rt_sys_map(void *v, uintptr n)
+{
+	void *p;
+
+	p = rt_mmap(v, n, ProtRW, MapPrivate | MapAnon | MapFixed, -1, 0);
+	return p == v;
+}
+
+void *rt_sys_alloc(uintptr n)
+{
+	void *p;
+
+	p = rt_mmap(NULL, n, ProtRW, MapPrivate | MapAnon, -1, 0);
+	return rt_syserr((uintptr)p) ? NULL : p;
+}
+
+// rt_sys_unused releases the pages behind [v, v+n), both page-aligned.
+// A failure only means the memory stays resident, so it is not fatal.
+void rt_sys_unused(void *v, uintptr n)
+{
+	if (((uintptr)v | n) & PageMask)
+		rt_throw("rt_sys_unused: range not page-aligned");
+	rt_madvise(v, n, MadvDontneed);
+}
+
+void rt_sys_free(void *v, uintptr n)
+{
+	if (rt_munmap(v, n) != 0)
+		rt_throw("rt_sys_free: munmap failed");
+}

@@ -1,0 +1,185 @@
+// runtime.h: the internal header every runtime file includes first.
+//
+// gort runs goroutines (G) on OS threads (M) that hold processors (P), on
+// stacks that grow in segments, over a garbage-collected heap.  This header
+// holds what all of that shares: the base types, the saved context of a
+// goroutine (Gobuf), locks and notes, the kernel structures the raw system
+// calls use, the knobs, and the prototypes of every cross-file function,
+// grouped by the file that defines them (in layer order, bottom up).
+//
+// The layers, and where each is written down:
+//   arch       asm_<arch>.S, sys_linux_<arch>.S     docs/context-switch.md
+//   os         os_linux.c, mem_linux.c, lock_futex.c docs/os.md
+//   boot       runtime.c, print.c                    docs/boot.md
+// Stacks, heap, scheduler, defer/panic and the collector come after; each
+// gets its own header with its design at the top.
+//
+// Names: rt_ for cross-file runtime functions and globals (all hidden: the
+// library is built with -fvisibility=hidden and only gort_ names are
+// exported); Go's vocabulary for types; static helpers have short names.
+#ifndef GORT_RUNTIME_H
+#define GORT_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+
+typedef int8_t    int8;
+typedef uint8_t   uint8;
+typedef int16_t   int16;
+typedef uint16_t  uint16;
+typedef int32_t   int32;
+typedef uint32_t  uint32;
+typedef int64_t   int64;
+typedef uint64_t  uint64;
+typedef intptr_t  intptr;
+typedef uintptr_t uintptr;
+typedef uint8_t   byte;
+
+_Static_assert(sizeof(void *) == PTRSIZE, "arch_<arch>.h PTRSIZE is wrong");
+
+#define nelem(a)        (sizeof(a) / sizeof((a)[0]))
+#define NORETURN        __attribute__((noreturn))
+#define NOINLINE        __attribute__((noinline))
+
+// Gobuf is a suspended context: everything needed to resume it.
+//
+// The callee-saved registers and the resume address are not in the Gobuf:
+// rt_switch pushes them onto the suspended stack, so the Gobuf holds only
+// the stack pointer they sit under and the split-stack limit that must be
+// in TLS while the context runs.  Frame pushed by rt_switch, top down:
+//   amd64  ret, rbp, rbx, r12, r13, r14, r15              <- sp
+//   386    ret, ebp, ebx, esi, edi                         <- sp
+//   arm    lr(pc), r12, r11..r4, d15..d8                   <- sp
+// ABI: the asm reads these fields at the offsets in asm.h.
+typedef struct Gobuf {
+	uintptr sp;     // ABI GOBUF_SP: saved stack pointer
+	uintptr limit;  // ABI GOBUF_LIMIT: stack limit to install in TLS
+} Gobuf;
+
+// Lock is a mutex for the runtime's own data (never held across a switch
+// of goroutines).  Note is a one-shot event: one thread sleeps until
+// another wakes it.  Both sit on futexes; lock_futex.c documents the words.
+typedef struct Lock { uint32 key; } Lock;
+typedef struct Note { uint32 key; } Note;
+
+// Kernel structures.  One layout serves every arch (see defs_linux_*.h
+// for why the times are 64-bit everywhere).
+typedef struct Timespec { int64 sec; int64 nsec; } Timespec;
+typedef struct Rlimit { uint64 cur; uint64 max; } Rlimit;
+typedef struct SigStack { void *sp; int32 flags; uintptr size; } SigStack;
+typedef struct KSigaction {
+	void    *handler;
+	uintptr flags;
+	void    (*restorer)(void);
+	uint32  mask[2];        // the kernel's 64-bit signal set, little-endian
+} KSigaction;
+
+enum {
+	SA_SIGINFO_    = 0x4,
+	SA_ONSTACK_    = 0x08000000,
+	SA_RESTART_    = 0x10000000,
+	SA_RESTORER_   = 0x04000000,
+	SIG_BLOCK_     = 0,
+	SIG_UNBLOCK_   = 1,
+	SIG_SETMASK_   = 2,
+	SigDfl         = 0,     // handler values with special meaning
+	SigIgn         = 1,
+	SigAbort       = 6,
+	SigKill        = 9,
+	SigSegv        = 11,
+	FutexWaitPrivate = 128 | 0,
+	FutexWakePrivate = 128 | 1,
+};
+
+// Knobs: everything the environment can set, parsed once at boot by
+// rt_boot through the table in runtime.c.  Read-only after boot.
+enum {                  // GORT_TRACEBACK levels (Go's GOTRACEBACK)
+	TracebackNone,  // none: no goroutine traces
+	TracebackSingle,// single: the failing goroutine (default)
+	TracebackAll,   // all: every user goroutine
+	TracebackSystem,// system: runtime goroutines and frames too
+	TracebackCrash, // crash: as system, then die by SIGABRT for a core
+};
+typedef struct Knobs {
+	int32 traceback;        // GORT_TRACEBACK
+} Knobs;
+
+// ---- asm_<arch>.S: context switching ----
+// Save the running context in *save (callee-saved registers pushed on its
+// stack, sp and TLS limit in the Gobuf), then resume *load.
+void    rt_switch(Gobuf *save, Gobuf *load);
+// Resume *load; the running context is abandoned.
+NORETURN void rt_gogo(Gobuf *load);
+// Save the running context in *save, then call fn(arg) on the system stack
+// whose top is stack, with TLS limit 0.  fn must not return.
+void    rt_mcall(Gobuf *save, uintptr stack, void (*fn)(void *), void *arg);
+// Make *buf a context that, resumed, calls fn(arg) on the stack whose top
+// is stack and then exit(); exit must not return.  Sets buf->sp only.
+void    rt_gobuf_init(Gobuf *buf, uintptr stack, void (*fn)(void *),
+		void *arg, void (*exit)(void));
+uintptr rt_getsp(void);         // the caller's sp at the call
+uintptr rt_getlimit(void);      // this thread's TLS stack limit
+void    rt_setlimit(uintptr);
+void    rt_procyield(uint32 n); // n spin-wait hints (pause / yield)
+
+// ---- sys_linux_<arch>.S: the kernel's door ----
+// rt_syscall6 makes system call nr; returns the result or -errno.
+intptr  rt_syscall6(intptr nr, intptr a1, intptr a2, intptr a3,
+		intptr a4, intptr a5, intptr a6);
+void    rt_sigreturn_tramp(void);       // SA_RESTORER target
+
+// ---- os_linux.c: one function per system call; errors are -errno ----
+intptr  rt_write(int32 fd, const void *p, uintptr n);
+void   *rt_mmap(void *addr, uintptr n, int32 prot, int32 flags, int32 fd, uint64 off);
+int32   rt_munmap(void *addr, uintptr n);
+int32   rt_madvise(void *addr, uintptr n, int32 advice);
+int32   rt_futex(uint32 *addr, int32 op, uint32 val, const Timespec *ts);
+int32   rt_getrlimit(int32 resource, Rlimit *old);
+int32   rt_setrlimit(int32 resource, const Rlimit *new);
+int32   rt_clock_gettime(int32 clock, Timespec *ts);
+int32   rt_nanosleep(int64 ns);
+int32   rt_sched_yield(void);
+int32   rt_sched_getaffinity(int32 pid, uintptr size, void *mask);
+int32   rt_getpid(void);
+int32   rt_gettid(void);
+int32   rt_tgkill(int32 pid, int32 tid, int32 sig);
+int32   rt_sigaction(int32 sig, const KSigaction *new, KSigaction *old);
+int32   rt_sigprocmask(int32 how, const uint32 new[2], uint32 old[2]);
+int32   rt_sigaltstack(const SigStack *new, SigStack *old);
+NORETURN void rt_exit(int32 code);
+bool    rt_syserr(uintptr r);   // is r (a returned address) an -errno?
+int64   rt_nanotime(void);      // CLOCK_MONOTONIC in ns
+int32   rt_ncpu(void);          // CPUs in this thread's affinity mask
+
+// ---- mem_linux.c: address space ----
+void   *rt_sys_reserve(uintptr n);
+bool    rt_sys_map(void *v, uintptr n);
+void   *rt_sys_alloc(uintptr n);
+void    rt_sys_unused(void *v, uintptr n);
+void    rt_sys_free(void *v, uintptr n);
+
+// ---- lock_futex.c ----
+void    rt_lock(Lock *l);
+void    rt_unlock(Lock *l);
+void    rt_noteclear(Note *n);
+void    rt_notewakeup(Note *n);
+void    rt_notesleep(Note *n);
+bool    rt_notetsleep(Note *n, int64 ns);       // false: timed out
+
+// ---- print.c: output without stdio, for fatal paths ----
+void    rt_prints(const char *s);
+void    rt_printint(int64 v);
+void    rt_printuint(uint64 v);
+void    rt_printhex(uint64 v);
+void    rt_printnl(void);
+
+// ---- runtime.c: boot, knobs, death ----
+extern Knobs rt_knobs;
+void    rt_boot(int argc, char **argv, char **envp);
+void    rt_parseknobs(char **envp);
+NORETURN void rt_throw(const char *msg);
+
+#endif
