@@ -31,14 +31,15 @@ TEXT(rt_switch)
 	popl	%esi
 	popl	%ebx
 	popl	%ebp
-	ret
+	popl	%ecx
+	jmp	*%ecx
 	.cfi_endproc
 END(rt_switch)
 
 // void rt_gogo(Gobuf *load)  -- does not return
 // Install load's limit before its stack (so the target never runs under
-// another context's limit), switch sp, pop what rt_switch pushed, return
-// into the target.
+// another context's limit), switch sp, pop what rt_switch pushed, and
+// jump to the target's resume address (not `ret`: see asm_amd64.S).
 TEXT(rt_gogo)
 	.cfi_startproc
 	movl	4(%esp), %edx
@@ -49,7 +50,8 @@ TEXT(rt_gogo)
 	popl	%esi
 	popl	%ebx
 	popl	%ebp
-	ret
+	popl	%ecx
+	jmp	*%ecx
 	.cfi_endproc
 END(rt_gogo)
 

@@ -31,8 +31,10 @@ END(rt_switch)
 
 // void rt_gogo(Gobuf *load)  -- does not return
 // Install load's limit before its stack (so the target never runs under
-// another context's limit), switch sp, pop what rt_switch pushed, return
-// into the target.
+// another context's limit), switch sp, pop what rt_switch pushed, and
+// jump to the target's resume address.  Not `ret`: the return-stack
+// predictor expects a return to *this* context's caller, so a `ret` into
+// another context would mispredict on every switch.
 TEXT(rt_gogo)
 	.cfi_startproc
 	movq	GOBUF_LIMIT(%rdi), %rax
@@ -44,7 +46,8 @@ TEXT(rt_gogo)
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
-	ret
+	popq	%rcx
+	jmp	*%rcx
 	.cfi_endproc
 END(rt_gogo)
 

@@ -161,6 +161,11 @@ void   *rt_sys_alloc(uintptr n);
 void    rt_sys_unused(void *v, uintptr n);
 void    rt_sys_free(void *v, uintptr n);
 
+// ---- valgrind.c: stacks made known to valgrind (no-ops without it) ----
+uint32  rt_valgrind_stack_register(uintptr lo, uintptr hi);
+void    rt_valgrind_stack_deregister(uint32 id);
+bool    rt_valgrind_running(void);
+
 // ---- lock_futex.c ----
 void    rt_lock(Lock *l);
 void    rt_unlock(Lock *l);

@@ -36,6 +36,8 @@ int main(int argc, char **argv)
 	char *ping = malloc(StackSize), *pong = malloc(StackSize);
 
 	rt_boot(argc, argv, environ);
+	rt_valgrind_stack_register((uintptr)ping, (uintptr)ping + StackSize);
+	rt_valgrind_stack_register((uintptr)pong, (uintptr)pong + StackSize);
 	rt_gobuf_init(&pingctx, (uintptr)ping + StackSize, player, &pingctx, done);
 	rt_gobuf_init(&pongctx, (uintptr)pong + StackSize, player, &pongctx, done);
 	printf("gort %s: two contexts take turns on one thread\n", gort_version());

@@ -19,6 +19,7 @@ static uintptr newstack(void)
 	char *p = malloc(StackSize);
 
 	ck_assert_ptr_nonnull(p);
+	rt_valgrind_stack_register((uintptr)p, (uintptr)p + StackSize);
 	return (uintptr)p + StackSize;
 }
 

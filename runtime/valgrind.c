@@ -1,0 +1,42 @@
+// valgrind.c: telling valgrind where gort's stacks are.
+//
+// Memcheck tracks the stack pointer and treats memory below it as dead.
+// When a context switch moves sp to another stack, it cannot tell a switch
+// from a huge frame unless it knows the stacks: each stack (a segment,
+// later) is registered when it is made and deregistered before it is
+// freed.  Outside valgrind a client request is a few no-op instructions;
+// built without valgrind's header, these functions do nothing at all.
+#include "runtime.h"
+
+#if GORT_VALGRIND
+#include <valgrind/valgrind.h>
+
+uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
+{
+	return VALGRIND_STACK_REGISTER(lo, hi);
+}
+
+void rt_valgrind_stack_deregister(uint32 id)
+{
+	VALGRIND_STACK_DEREGISTER(id);
+}
+
+bool rt_valgrind_running(void)
+{
+	return RUNNING_ON_VALGRIND != 0;
+}
+#else
+uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
+{
+	return 0;
+}
+
+void rt_valgrind_stack_deregister(uint32 id)
+{
+}
+
+bool rt_valgrind_running(void)
+{
+	return false;
+}
+#endif
