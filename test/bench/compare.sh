@@ -1,0 +1,78 @@
+#!/bin/bash
+# compare.sh: run gort's benchmarks beside the anchors (Go, bdwgc, glibc,
+# Boost.Context) in one run, and print each gort figure as a ratio to its
+# anchor's.  Round-robin: every program once per round, RUNS rounds,
+# medians reported.  amd64 only: qemu timings mean nothing.
+#
+#   test/bench/compare.sh [BUILD_DIR]        (default: build)
+#   RUNS=5 ONLY='ctxswitch' ANCHORS=../shared/bench-anchors test/bench/compare.sh
+#
+# The anchors need golang-go, libgc-dev and libboost-context-dev.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+RUNS=${RUNS:-5}
+ONLY=${ONLY:-.}
+ANCHORS=${ANCHORS:-../shared/bench-anchors}
+[ -d "$ANCHORS" ] || { echo "no anchors at $ANCHORS (set ANCHORS)"; exit 1; }
+ninja -C "$build" >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$ANCHORS/." "$work/"
+mkdir -p "$work/bin"
+
+# One row a comparison: gort benchmark | its name=metric | anchor program |
+# the anchor's name:impl:metric it is compared with.
+pairs=(
+  "ctxswitch|ctxswitch:switch|ctxswitch|ctxswitch_fcontext:boostctx:switch"
+)
+
+build_anchor() {
+	case $1 in
+	ctxswitch) g++ -O2 -std=c++17 "$work/c/ctxswitch.cpp" -o "$work/bin/ctxswitch" -lboost_context ;;
+	gobench) (cd "$work/go" && go build -o "$work/bin/gobench" .) ;;
+	alloc_gc) gcc -O2 -DUSE_BDWGC "$work/c/alloc.c" -o "$work/bin/alloc_gc" -lgc ;;
+	esac
+}
+
+declare -A cmds=()
+for row in "${pairs[@]}"; do
+	IFS='|' read -r bench _ anchor _ <<<"$row"
+	[[ $bench =~ $ONLY ]] || continue
+	cmds["gort:$bench"]="$build/test/bench/bench-$bench"
+	if [ -z "${cmds[anchor:$anchor]:-}" ]; then
+		build_anchor "$anchor"
+		cmds["anchor:$anchor"]="$work/bin/$anchor"
+	fi
+done
+
+log="$work/bench.log"
+for round in $(seq 1 "$RUNS"); do
+	for key in "${!cmds[@]}"; do
+		${cmds[$key]} | grep '^BENCH ' >>"$log" || echo "# $key failed in round $round"
+	done
+done
+
+# median NAME IMPL METRIC: the median value of that figure in the log.
+median() {
+	awk -v n="$1" -v i="$2" -v m="$3" '
+	{ delete kv; for (f = 2; f <= NF; f++) { split($f, p, "="); kv[p[1]] = p[2] }
+	  if (kv["name"] == n && kv["impl"] == i && kv["metric"] == m) print kv["value"] }' "$log" |
+	sort -g | awk '{ v[++c] = $1 }
+	END { if (c == 0) exit 1; print (c % 2) ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }'
+}
+
+printf '%-14s %-10s %12s %12s  %-28s %s\n' bench metric gort anchor "anchor figure" ratio
+for row in "${pairs[@]}"; do
+	IFS='|' read -r bench figure anchor against <<<"$row"
+	[[ $bench =~ $ONLY ]] || continue
+	IFS=':' read -r gname gmetric <<<"$figure"
+	IFS=':' read -r aname aimpl ametric <<<"$against"
+	g=$(median "$gname" gort "$gmetric") || g=NA
+	a=$(median "$aname" "$aimpl" "$ametric") || a=NA
+	r=NA
+	[ "$g" != NA ] && [ "$a" != NA ] && r=$(awk -v g="$g" -v a="$a" 'BEGIN { printf "%.2fx", g / a }')
+	printf '%-14s %-10s %12s %12s  %-28s %s\n' "$bench" "$gmetric" "$g" "$a" "$aname/$aimpl" "$r"
+done
+echo "(median of $RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus)"
