@@ -12,6 +12,17 @@
 #define GOBUF_SP        0
 #define GOBUF_LIMIT     PTRSIZE
 
+// Segment (stack.h): the header at the base of every stack segment.
+#define SEG_SIZE        0
+#define SEG_NEXT        PTRSIZE
+#define SEG_OLDSP       (2 * PTRSIZE)
+#define SEG_PREV        (3 * PTRSIZE)
+#define SEG_HEADER      (8 * PTRSIZE)   // sizeof(Segment), rounded to 16
+#define STACK_RED       1024
+// What a new segment needs beyond the frame and the stack arguments: the
+// return address __morestack pushes and alignment.
+#define MORESTACK_EXTRA 32
+
 #ifdef __ASSEMBLER__
 // A routine with hidden visibility: callable from the runtime, not exported.
 #define TEXT(name) \

@@ -7,6 +7,9 @@
 // per-thread: goroutines must not change them).
 #include "asm.h"
 
+	// Everything here may be entered below the stack limit.
+	.section .note.GNU-split-stack, "", %progbits
+
 // ---- context switch ----
 
 // void rt_switch(Gobuf *save, Gobuf *load)
@@ -109,6 +112,191 @@ TEXT(rt_gostart)
 	movl	%eax, (%rax)
 	.cfi_endproc
 END(rt_gostart)
+
+// ---- system stack ----
+
+// void rt_systemstack(void (*fn)(void *), void *arg, uintptr stack)
+// Call fn(arg) on the stack whose top is stack, with TLS limit 0, then
+// come back to the caller's stack and limit.
+TEXT(rt_systemstack)
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register rbp
+	pushq	%rbx
+	pushq	%r12
+	movq	%fs:TLS_LIMIT, %rbx
+	movq	$0, %fs:TLS_LIMIT
+	andq	$-16, %rdx
+	movq	%rdx, %rsp
+	movq	%rdi, %rax
+	movq	%rsi, %rdi
+	call	*%rax
+	movq	%rbx, %fs:TLS_LIMIT
+	leaq	-16(%rbp), %rsp
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	.cfi_def_cfa rsp, 8
+	ret
+	.cfi_endproc
+END(rt_systemstack)
+
+// ---- split stacks ----
+
+// __morestack: called by a split-stack prologue that found too little
+// room, with r10 = the function's frame size and r11 = the bytes of its
+// stack arguments.  The stack holds the return address into the prologue
+// (whose next instruction is a `ret`, and the function body after it), then
+// the function's own return address and stack arguments.  Runs the body
+// on a new segment and returns to the `ret`.  See stack.h for the steps.
+// Preserves the argument registers (rdi rsi rdx rcx r8 r9, rax for varargs,
+// xmm0-7) on the way in, and the results (rax rdx xmm0 xmm1) on the way out.
+//
+// Frame on the old segment, from rbp (a frame record, so tracebacks and
+// debuggers walk through a split):
+//   +24 stack arguments   +16 function's return address   +8 into prologue
+//     0 saved rbp   -8 old limit   -16..-64 rax rdi rsi rdx rcx r8 r9
+//   -72 arg bytes   -80 frame size
+EXPORT(__morestack)
+	.cfi_startproc
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register rbp
+	pushq	%fs:TLS_LIMIT
+	pushq	%rax
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%r8
+	pushq	%r9
+	pushq	%r11
+	pushq	%r10
+	movq	-8(%rbp), %rax
+	subq	$(SEG_HEADER + STACK_RED), %rax		// rax = current segment
+	leaq	(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)(%r10, %r11), %rdx	// need
+	movq	SEG_NEXT(%rax), %rcx
+	testq	%rcx, %rcx
+	jz	.Lslow
+	cmpq	SEG_SIZE(%rcx), %rdx
+	ja	.Lslow
+.Lhave:						// rcx = the new segment
+	movq	%rbp, SEG_OLDSP(%rcx)
+	leaq	(SEG_HEADER + STACK_RED)(%rcx), %rax	// its limit
+	movq	SEG_SIZE(%rcx), %rdx
+	addq	%rcx, %rdx
+	subq	%r11, %rdx
+	andq	$-16, %rdx				// new sp, arguments above it
+	leaq	24(%rbp), %rsi
+	movq	%rdx, %rdi
+	movq	%r11, %rcx
+	rep movsb
+	movq	%rax, %fs:TLS_LIMIT			// limit first, then sp
+	movq	%rdx, %rsp
+	movq	-16(%rbp), %rax
+	movq	-24(%rbp), %rdi
+	movq	-32(%rbp), %rsi
+	movq	-40(%rbp), %rdx
+	movq	-48(%rbp), %rcx
+	movq	-56(%rbp), %r8
+	movq	-64(%rbp), %r9
+	movq	8(%rbp), %r11
+	incq	%r11					// the body: past the prologue's ret
+	call	*%r11
+	// The function returned: results in rax, rdx, xmm0, xmm1.
+	movq	%fs:TLS_LIMIT, %r11
+	subq	$(SEG_HEADER + STACK_RED), %r11		// r11 = the segment we leave
+	movq	-8(%rbp), %r10
+	movq	%r10, %fs:TLS_LIMIT
+	leaq	-80(%rbp), %rsp
+	movq	$0, SEG_OLDSP(%r11)
+	movq	SEG_PREV(%r11), %r10
+	cmpq	SEG_NEXT(%r10), %r11			// kept as the cached child?
+	jne	.Lrelease
+.Ldone:
+	xorl	%r10d, %r10d				// seed 002: no stale values
+	movq	%r10, -16(%rbp)
+	movq	%r10, -24(%rbp)
+	movq	%r10, -32(%rbp)
+	movq	%r10, -40(%rbp)
+	movq	%r10, -48(%rbp)
+	movq	%r10, -56(%rbp)
+	movq	%r10, -64(%rbp)
+	movq	%rbp, %rsp
+	popq	%rbp
+	.cfi_def_cfa rsp, 8
+	ret
+	.cfi_def_cfa rbp, 16
+.Lrelease:					// rt_lessstack_slow(r11), results kept
+	subq	$48, %rsp
+	movq	%rax, 0(%rsp)
+	movq	%rdx, 8(%rsp)
+	movdqu	%xmm0, 16(%rsp)
+	movdqu	%xmm1, 32(%rsp)
+	movq	%r11, %rdi
+	call	rt_lessstack_slow
+	movq	0(%rsp), %rax
+	movq	8(%rsp), %rdx
+	movdqu	16(%rsp), %xmm0
+	movdqu	32(%rsp), %xmm1
+	jmp	.Ldone
+.Lslow:						// rt_morestack_slow(rax, rdx, rbp)
+	subq	$128, %rsp
+	movdqu	%xmm0, 0(%rsp)
+	movdqu	%xmm1, 16(%rsp)
+	movdqu	%xmm2, 32(%rsp)
+	movdqu	%xmm3, 48(%rsp)
+	movdqu	%xmm4, 64(%rsp)
+	movdqu	%xmm5, 80(%rsp)
+	movdqu	%xmm6, 96(%rsp)
+	movdqu	%xmm7, 112(%rsp)
+	movq	%rax, %rdi
+	movq	%rdx, %rsi
+	movq	%rbp, %rdx
+	call	rt_morestack_slow
+	movq	%rax, %rcx
+	movdqu	0(%rsp), %xmm0
+	movdqu	16(%rsp), %xmm1
+	movdqu	32(%rsp), %xmm2
+	movdqu	48(%rsp), %xmm3
+	movdqu	64(%rsp), %xmm4
+	movdqu	80(%rsp), %xmm5
+	movdqu	96(%rsp), %xmm6
+	movdqu	112(%rsp), %xmm7
+	addq	$128, %rsp
+	movq	-72(%rbp), %r11
+	jmp	.Lhave
+	.cfi_endproc
+END(__morestack)
+TEXT(rt_morestack_end)				// tracebacks: end of __morestack
+	ret
+END(rt_morestack_end)
+
+// __morestack_non_split: what gold and lld call instead of __morestack in
+// a function that calls code without split-stack prologues; gold also
+// turns that function's limit check into an unconditional call.  So check
+// here: with room for the frame, run the body on this stack; without,
+// split as usual.  gcc's varargs bodies expect __morestack's rbp: split.
+EXPORT(__morestack_non_split)
+	pushq	%rax
+	leaq	16(%rsp), %rax				// sp at the prologue's call
+	subq	%r10, %rax
+	cmpq	%fs:TLS_LIMIT, %rax
+	popq	%rax
+	jb	__morestack
+	popq	%r10					// into the prologue
+	cmpl	$0x185d8d4c, 1(%r10)			// lea 0x18(%rbp),%r11: varargs
+	je	1f
+	incq	%r10
+	jmp	*%r10
+1:	pushq	%r10
+	jmp	__morestack
+END(__morestack_non_split)
 
 // ---- small helpers ----
 

@@ -23,6 +23,9 @@
 #define NR_rt_sigprocmask       175
 #define NR_rt_sigreturn         173
 #define NR_sigaltstack          186
+#define NR_openat               295
+#define NR_close                6
+#define NR_lseek                19
 #define NR_exit_group           252
 
 #endif

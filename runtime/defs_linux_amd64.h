@@ -23,6 +23,9 @@
 #define NR_rt_sigprocmask       14
 #define NR_rt_sigreturn         15
 #define NR_sigaltstack          131
+#define NR_openat               257
+#define NR_close                3
+#define NR_lseek                8
 #define NR_exit_group           231
 
 #endif

@@ -30,6 +30,22 @@ void *rt_mmap(void *addr, uintptr n, int32 prot, int32 flags, int32 fd, uint64 o
 		(uintptr)(off >> MMAP_OFF_SHIFT));
 }
 
+int32 rt_open(const char *path, int32 flags)
+{
+	return SYS(NR_openat, -100, path, flags, 0, 0, 0);     // AT_FDCWD
+}
+
+int32 rt_close(int32 fd)
+{
+	return SYS(NR_close, fd, 0, 0, 0, 0, 0);
+}
+
+// rt_filesize returns the size of the open file fd (below 2 GB), or -errno.
+intptr rt_filesize(int32 fd)
+{
+	return SYS(NR_lseek, fd, 0, 2, 0, 0, 0);               // SEEK_END
+}
+
 int32 rt_munmap(void *addr, uintptr n)
 {
 	return SYS(NR_munmap, addr, n, 0, 0, 0, 0);

@@ -9,12 +9,23 @@
 //   4. give this thread (the first M) its stack limit: 0, since the main
 //      thread's stack is a system stack on which split checks never fire.
 // The offsets the assembly uses are checked here at compile time.
+#include <stdlib.h>
+
 #include "runtime.h"
 #include "asm.h"
 #include "atomic.h"
+#include "stack.h"
 
 _Static_assert(offsetof(Gobuf, sp) == GOBUF_SP, "asm.h GOBUF_SP");
 _Static_assert(offsetof(Gobuf, limit) == GOBUF_LIMIT, "asm.h GOBUF_LIMIT");
+_Static_assert(offsetof(Segment, size) == SEG_SIZE, "asm.h SEG_SIZE");
+_Static_assert(offsetof(Segment, next) == SEG_NEXT, "asm.h SEG_NEXT");
+_Static_assert(offsetof(Segment, oldsp) == SEG_OLDSP, "asm.h SEG_OLDSP");
+_Static_assert(offsetof(Segment, prev) == SEG_PREV, "asm.h SEG_PREV");
+_Static_assert(SegHeader == SEG_HEADER, "asm.h SEG_HEADER");
+_Static_assert(StackRed == STACK_RED, "asm.h STACK_RED");
+
+__thread M *rt_m;
 
 Knobs rt_knobs = {
 	.traceback = TracebackSingle,
@@ -63,8 +74,62 @@ static bool parsetraceback(const char *v)
 	return false;
 }
 
+// GORT_DEBUG=key=value,...: each key sets one integer field of rt_knobs.
+static const struct { const char *key; int64 *field; } debugkeys[] = {
+	{"stackstress", &rt_knobs.stackstress},
+	{"stacksplit", &rt_knobs.stacksplit},
+	{"maxstack", &rt_knobs.maxstack},
+};
+
+// parseint reads a decimal integer that must end at end; false if not.
+static bool parseint(const char *p, const char *end, int64 *v)
+{
+	int64 n = 0;
+
+	if (p == end)
+		return false;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9' || n > (INT64_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (*p - '0');
+	}
+	*v = n;
+	return true;
+}
+
+static bool keyeq(const char *p, const char *end, const char *key)
+{
+	while (p < end && *key != '\0' && *p == *key) {
+		p++;
+		key++;
+	}
+	return p == end && *key == '\0';
+}
+
+static bool parsedebug(const char *v)
+{
+	const char *key, *eq, *end;
+	bool ok = true;
+	uint32 i;
+
+	for (key = v; *key != '\0'; key = *end != '\0' ? end + 1 : end) {
+		for (end = key; *end != '\0' && *end != ','; end++)
+			;
+		for (eq = key; eq < end && *eq != '='; eq++)
+			;
+		for (i = 0; i < nelem(debugkeys); i++)
+			if (keyeq(key, eq, debugkeys[i].key))
+				break;
+		if (i == nelem(debugkeys) || eq == end ||
+		    !parseint(eq + 1, end, debugkeys[i].field))
+			ok = false;
+	}
+	return ok;
+}
+
 static const Knob knobs[] = {
 	{"GORT_TRACEBACK", parsetraceback},
+	{"GORT_DEBUG", parsedebug},
 };
 
 // envmatch returns the value of "NAME=value" if the entry is for name.
@@ -143,13 +208,38 @@ static void selfcheck(void)
 	rt_setlimit(old);
 }
 
+enum { SysStackSize = 64 << 10 };
+
+// rt_minit makes this thread an M: its stack limit (0: a system stack),
+// its M, a private system stack and a segment cache.  It runs first on a
+// new thread, possibly under a stale limit, so it must not split.
+NOSPLIT void rt_minit(void)
+{
+	M *m;
+
+	rt_setlimit(0);
+	if (rt_m != NULL)
+		return;
+	m = rt_sys_alloc(sizeof(M) + sizeof(SegCache));
+	if (m == NULL || (m->sysstack = (uintptr)rt_sys_alloc(SysStackSize)) == 0)
+		rt_throw("out of memory making an M");
+	m->sysstacktop = m->sysstack + SysStackSize;
+	rt_valgrind_stack_register(m->sysstack, m->sysstacktop);
+	m->segcache = m + 1;
+	rt_m = m;
+}
+
 void rt_boot(int argc, char **argv, char **envp)
 {
 	rt_argc = argc;
 	rt_argv = argv;
 	rt_parseknobs(envp);
 	selfcheck();
-	rt_setlimit(0);
+	rt_minit();
+	if (rt_knobs.maxstack > 0)
+		rt_maxstack = rt_knobs.maxstack;
+	if (rt_knobs.stacksplit)
+		atexit(rt_stack_printsplits);
 }
 
 // ---- death ----
@@ -167,10 +257,12 @@ static NORETURN void crash(void)
 	rt_exit(2);
 }
 
-// rt_throw reports a fatal runtime error and ends the process with status
-// 2, as Go does.  A throw while throwing (on this or another thread) only
-// exits, so a failing traceback cannot loop.
-void rt_throw(const char *msg)
+// rt_throwtrace reports a fatal runtime error and ends the process with
+// status 2, as Go does; with a frame record (fp, in segment seg) it prints
+// the stack from there, as GORT_TRACEBACK allows.  A throw while throwing
+// (on this or another thread) only exits, so a failing traceback cannot
+// loop.
+void rt_throwtrace(const char *msg, uintptr fp, struct Segment *seg)
 {
 	static uint32 dying;
 
@@ -183,9 +275,18 @@ void rt_throw(const char *msg)
 	rt_prints("fatal error: ");
 	rt_prints(msg);
 	rt_printnl();
+	if (fp != 0 && rt_knobs.traceback > TracebackNone) {
+		rt_prints("\nstack, innermost frame first:\n");
+		rt_traceback(fp, seg);
+	}
 	if (rt_knobs.traceback >= TracebackCrash)
 		crash();
 	rt_exit(2);
+}
+
+void rt_throw(const char *msg)
+{
+	rt_throwtrace(msg, 0, NULL);
 }
 
 // ---- public ----

@@ -65,6 +65,21 @@ typedef struct Gobuf {
 typedef struct Lock { uint32 key; } Lock;
 typedef struct Note { uint32 key; } Note;
 
+// M is an OS thread that runs goroutines.  For now it holds what the
+// split-stack machinery needs per thread; the scheduler adds the rest.
+// rt_m is this thread's M (initial-exec TLS: reading it makes no call).
+typedef struct M M;
+struct M {
+	uintptr sysstack;       // a private system stack for runtime work
+	uintptr sysstacktop;    //   (morestack's slow path, dying), its top
+	void    *segcache;      // SegCache (stack.h): free stack segments
+};
+extern __thread M *rt_m __attribute__((tls_model("initial-exec")));
+
+// NOSPLIT marks a function that must run without a split-stack prologue:
+// it may be entered below the stack limit (from __morestack).
+#define NOSPLIT         __attribute__((no_split_stack))
+
 // Kernel structures.  One layout serves every arch (see defs_linux_*.h
 // for why the times are 64-bit everywhere).
 typedef struct Timespec { int64 sec; int64 nsec; } Timespec;
@@ -105,6 +120,10 @@ enum {                  // GORT_TRACEBACK levels (Go's GOTRACEBACK)
 };
 typedef struct Knobs {
 	int32 traceback;        // GORT_TRACEBACK
+	// GORT_DEBUG=key=value,...
+	int64 stackstress;      // every split gets an exact segment, freed on return
+	int64 stacksplit;       // count splits per call site, report at exit
+	int64 maxstack;         // bytes a goroutine's stack may reach (0: default)
 } Knobs;
 
 // ---- asm_<arch>.S: context switching ----
@@ -120,6 +139,9 @@ void    rt_mcall(Gobuf *save, uintptr stack, void (*fn)(void *), void *arg);
 // is stack and then exit(); exit must not return.  Sets buf->sp only.
 void    rt_gobuf_init(Gobuf *buf, uintptr stack, void (*fn)(void *),
 		void *arg, void (*exit)(void));
+// Run fn(arg) on the stack whose top is stack, with TLS limit 0, and come
+// back: for runtime work that needs more room than the current stack has.
+void    rt_systemstack(void (*fn)(void *), void *arg, uintptr stack);
 uintptr rt_getsp(void);         // the caller's sp at the call
 uintptr rt_getlimit(void);      // this thread's TLS stack limit
 void    rt_setlimit(uintptr);
@@ -135,6 +157,9 @@ void    rt_sigreturn_tramp(void);       // SA_RESTORER target
 intptr  rt_write(int32 fd, const void *p, uintptr n);
 void   *rt_mmap(void *addr, uintptr n, int32 prot, int32 flags, int32 fd, uint64 off);
 int32   rt_munmap(void *addr, uintptr n);
+int32   rt_open(const char *path, int32 flags);
+int32   rt_close(int32 fd);
+intptr  rt_filesize(int32 fd);
 int32   rt_madvise(void *addr, uintptr n, int32 advice);
 int32   rt_futex(uint32 *addr, int32 op, uint32 val, const Timespec *ts);
 int32   rt_getrlimit(int32 resource, Rlimit *old);
@@ -184,7 +209,14 @@ void    rt_printnl(void);
 // ---- runtime.c: boot, knobs, death ----
 extern Knobs rt_knobs;
 void    rt_boot(int argc, char **argv, char **envp);
+void    rt_minit(void);         // make this thread an M (idempotent)
 void    rt_parseknobs(char **envp);
 NORETURN void rt_throw(const char *msg);
+struct Segment;
+NORETURN void rt_throwtrace(const char *msg, uintptr fp, struct Segment *seg);
+
+// ---- traceback.c ----
+void    rt_printpc(uintptr pc);
+void    rt_traceback(uintptr fp, struct Segment *seg);
 
 #endif

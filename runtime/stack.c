@@ -1,0 +1,274 @@
+// stack.c: stack segments, their cache, and the slow paths of
+// __morestack.  See stack.h for the design and docs/stacks.md for the tour.
+#include "runtime.h"
+#include "atomic.h"
+#include "stack.h"
+
+enum { StackDebug = 0 };
+
+uintptr rt_maxstack = (uintptr)1 << (PTRSIZE == 8 ? 30 : 28);
+
+// Census counters, updated atomically: Ms allocate and free concurrently.
+static uintptr nsegs, nsegbytes, ncached, ncachedbytes, nslowsplits;
+
+// ---- segments and the per-M cache ----
+
+// classof returns the cache class of a segment of size bytes, or
+// StackCacheClasses if it is too big to cache.
+static uint32 classof(uintptr size)
+{
+	uint32 c;
+
+	for (c = 0; c < StackCacheClasses; c++)
+		if (size <= ((uintptr)StackMin << c))
+			return c;
+	return StackCacheClasses;
+}
+
+static uintptr roundsize(uintptr size)
+{
+	uint32 c = classof(size);
+
+	if (c < StackCacheClasses)
+		return (uintptr)StackMin << c;
+	return (size + 65535) & ~(uintptr)65535;
+}
+
+static SegCache *segcache(void)
+{
+	if (rt_m == NULL)
+		rt_throw("stack segment needed on a thread that is not an M");
+	return rt_m->segcache;
+}
+
+static Segment *segalloc(uintptr size)
+{
+	SegCache *c = segcache();
+	Segment *s;
+	uint32 class;
+
+	size = roundsize(size);
+	class = classof(size);
+	s = class < StackCacheClasses ? c->free[class] : NULL;
+	if (s != NULL) {
+		c->free[class] = s->link;
+		c->bytes -= size;
+		rt_xaddp(&ncached, -1);
+		rt_xaddp(&ncachedbytes, -(intptr)size);
+	} else {
+		s = rt_sys_alloc(size);
+		if (s == NULL)
+			rt_throw("out of memory allocating a stack segment");
+	}
+	s->size = size;
+	s->next = NULL;
+	s->oldsp = 0;
+	s->prev = NULL;
+	s->total = size;
+	s->link = NULL;
+	s->class = class;
+	s->vgid = rt_valgrind_stack_register((uintptr)s, (uintptr)s + size);
+	rt_xaddp(&nsegs, 1);
+	rt_xaddp(&nsegbytes, size);
+	return s;
+}
+
+static void segfree(Segment *s)
+{
+	SegCache *c = segcache();
+	uintptr size = s->size;
+
+	rt_valgrind_stack_deregister(s->vgid);
+	rt_xaddp(&nsegs, -1);
+	rt_xaddp(&nsegbytes, -(intptr)size);
+	if (s->class < StackCacheClasses && c->bytes + size <= StackCacheMax) {
+		s->link = c->free[s->class];
+		s->oldsp = 0;
+		c->free[s->class] = s;
+		c->bytes += size;
+		rt_xaddp(&ncached, 1);
+		rt_xaddp(&ncachedbytes, size);
+		return;
+	}
+	rt_sys_free(s, size);
+}
+
+// freechain frees s and every cached descendant below it.
+static void freechain(Segment *s)
+{
+	Segment *next;
+
+	for (; s != NULL; s = next) {
+		next = s->next;
+		segfree(s);
+	}
+}
+
+Segment *rt_stackalloc(uintptr size)
+{
+	return segalloc(size < StackMin ? StackMin : size);
+}
+
+void rt_stackfree(Segment *first)
+{
+	if (first->prev != NULL)
+		rt_throw("rt_stackfree: not a first segment");
+	freechain(first);
+}
+
+uintptr rt_segment_limit(Segment *s)
+{
+	return (uintptr)s + SegHeader + StackRed;
+}
+
+uintptr rt_segment_top(Segment *s)
+{
+	return (uintptr)s + s->size;
+}
+
+void rt_stack_census(StackCensus *c)
+{
+	c->inuse = rt_loadp(&nsegs);
+	c->inusebytes = rt_loadp(&nsegbytes);
+	c->cached = rt_loadp(&ncached);
+	c->cachedbytes = rt_loadp(&ncachedbytes);
+	c->slowsplits = rt_loadp(&nslowsplits);
+}
+
+// ---- split sites (GORT_DEBUG=stacksplit=1) ----
+
+enum { SiteTableSize = 1024 };
+
+static struct { uintptr pc, count; } sites[SiteTableSize];
+
+// countsite adds one split at pc, the return address into the prologue
+// that asked.  Open addressing; a full table drops the count.
+static void countsite(uintptr pc)
+{
+	uint32 i, h = (uint32)(pc * 0x9e3779b1u) % SiteTableSize;
+	uintptr p;
+
+	for (i = 0; i < SiteTableSize; i++, h = (h + 1) % SiteTableSize) {
+		p = rt_loadp(&sites[h].pc);
+		if (p == 0 && rt_casp(&sites[h].pc, 0, pc))
+			p = pc;
+		else
+			p = rt_loadp(&sites[h].pc);
+		if (p == pc) {
+			rt_xaddp(&sites[h].count, 1);
+			return;
+		}
+	}
+}
+
+void rt_stack_printsplits(void)
+{
+	StackCensus c;
+	uintptr best, bestcount;
+	uint32 i, n;
+
+	rt_stack_census(&c);
+	rt_prints("gort: stack splits by call site (top 10):\n");
+	for (n = 0; n < 10; n++) {
+		best = SiteTableSize;
+		bestcount = 0;
+		for (i = 0; i < SiteTableSize; i++)
+			if (sites[i].count > bestcount) {
+				bestcount = sites[i].count;
+				best = i;
+			}
+		if (best == SiteTableSize)
+			break;
+		rt_prints("  ");
+		rt_printuint(bestcount);
+		rt_prints("\t");
+		rt_printpc(sites[best].pc);
+		rt_printnl();
+		sites[best].count = 0;
+	}
+	rt_prints("gort: stack segments: ");
+	rt_printuint(c.inuse);
+	rt_prints(" in use (");
+	rt_printuint(c.inusebytes >> 10);
+	rt_prints(" KB), ");
+	rt_printuint(c.cached);
+	rt_prints(" cached (");
+	rt_printuint(c.cachedbytes >> 10);
+	rt_prints(" KB); ");
+	rt_printuint(c.slowsplits);
+	rt_prints(" splits took the slow path\n");
+}
+
+// ---- __morestack's slow paths ----
+
+typedef struct Morestack {
+	Segment *cur;   // segment the split starts from
+	uintptr need;   // bytes the new segment must have, header included
+	uintptr oldsp;  // __morestack's frame record in cur
+	Segment *seg;   // result
+} Morestack;
+
+static NORETURN void overflow(Morestack *r)
+{
+	rt_prints("runtime: goroutine stack exceeds ");
+	rt_printuint(rt_maxstack);
+	rt_prints("-byte limit\n");
+	rt_throwtrace("stack overflow", r->oldsp, r->cur);
+}
+
+// newsegment runs on the M's system stack: room for the cache, the OS,
+// valgrind and a traceback.
+static void newsegment(void *arg)
+{
+	Morestack *r = arg;
+	Segment *cur = r->cur, *seg;
+	uintptr want;
+	bool exact = rt_knobs.stackstress || rt_knobs.stacksplit;
+
+	rt_xaddp(&nslowsplits, 1);
+	if (rt_knobs.stacksplit)
+		countsite(*(uintptr *)(r->oldsp + PTRSIZE));
+	want = r->need;
+	if (!exact && want < 2 * cur->size)
+		want = 2 * cur->size < StackMaxSegment ? 2 * cur->size : StackMaxSegment;
+	if (!exact && want < StackMin)
+		want = StackMin;
+	if (cur->total + roundsize(want) > rt_maxstack)
+		overflow(r);
+	if (cur->next != NULL) {        // cached, but too small
+		freechain(cur->next);
+		cur->next = NULL;
+	}
+	seg = segalloc(want);
+	seg->prev = cur;
+	seg->total = cur->total + seg->size;
+	if (!exact)
+		cur->next = seg;
+	r->seg = seg;
+}
+
+// rt_morestack_slow is called by __morestack below the stack limit, on
+// the red zone: it must not split, and moves at once to the system stack.
+NOSPLIT Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp)
+{
+	Morestack r = {cur, need, oldsp, NULL};
+
+	if (rt_m == NULL)
+		rt_throw("morestack on a thread that is not an M (stale stack limit?)");
+	rt_systemstack(newsegment, &r, rt_m->sysstacktop);
+	return r.seg;
+}
+
+static void release(void *arg)
+{
+	freechain(arg);
+}
+
+// rt_lessstack_slow is called by __morestack after the split function
+// returned, when the segment it leaves was not made the cached child
+// (stackstress, stacksplit): it is freed, with anything below it.
+NOSPLIT void rt_lessstack_slow(Segment *child)
+{
+	rt_systemstack(release, child, rt_m->sysstacktop);
+}
+

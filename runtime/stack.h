@@ -1,0 +1,121 @@
+// stack.h: segmented goroutine stacks.
+//
+// A goroutine's stack is a chain of segments.  It starts on one small
+// segment; a function whose frame does not fit calls __morestack from its
+// prologue, which links a new segment and runs the rest of the function
+// there; when that function returns, __morestack switches back.  Nothing
+// is ever copied, so pointers into a stack stay valid; the price is a few
+// nanoseconds at each boundary crossing.  docs/stacks.md tells the story
+// with pictures; this is the reference.
+//
+// A segment, low addresses first:
+//
+//   base                                                           top
+//   +---------+-------------+--------------------------------------+
+//   | Segment | red zone    | frames, growing down from top        |
+//   | header  | StackRed    |                                      |
+//   +---------+-------------+--------------------------------------+
+//             ^ limit = base + SegHeader + StackRed, kept in TLS while
+//               the segment is the running one
+//
+// The stack limit sits StackRed above the header, so code may run a little
+// below it: a prologue does not subtract frames smaller than StackSmall,
+// __morestack itself pushes a few words there, and so does its slow path
+// (through a small no-split C function that moves to the M's system stack).
+//
+// The split (__morestack, asm_<arch>.S), step by step:
+//   1. The prologue of F finds sp - frame below the limit and calls
+//      __morestack with F's frame size and the bytes of F's stack arguments.
+//   2. __morestack finds the current segment from the limit (limit minus
+//      SegHeader minus StackRed) and looks at its cached child, seg->next.
+//   3. Fast path: the child exists and is big enough.  Slow path:
+//      rt_morestack_slow (no-split C) asks the segment cache, on the M's
+//      system stack, for a segment of at least the size needed, frees a
+//      too-small cached child, checks the goroutine's stack limit, and
+//      makes the new segment the child.
+//   4. __morestack records the old sp in the child (oldsp), copies F's
+//      stack arguments to the child's top, installs the child's limit,
+//      switches sp, restores the argument registers and calls the rest of
+//      F (the continuation right after F's prologue).
+//   5. When F returns (into __morestack), the old limit and sp come back
+//      from __morestack's frame on the old segment, the registers it saved
+//      there are cleared (seed 002: no stale value stays reachable), and it
+//      returns to F's caller.  The child stays cached as the parent's next,
+//      so a call made in a loop at a boundary costs only steps 4 and 5, and
+//      a stack that grew once does not fault its pages in again.  The chain
+//      stays cached until the goroutine exits (Go, likewise, keeps a grown
+//      stack until a collection shrinks it; the collector will trim chains).
+//
+// Where a goroutine's stack comes from: rt_stackalloc takes a first
+// segment from the M's cache (mcache-style free lists by size class,
+// refilled from the OS now and from the heap once it exists); rt_stackfree
+// returns a whole chain.  Every segment is registered with valgrind.
+//
+// Limits.  The chain's bytes are summed in each header (total); a split
+// that would pass rt_maxstack dies with "fatal error: stack overflow" and a
+// traceback.  Default 1 GB on 64-bit, 256 MB on 32-bit.
+//
+// Knobs (GORT_DEBUG): stackstress=1 makes every split allocate a segment
+// exactly as big as the frame that asked and free it on return, so nearly
+// every call crosses a boundary; stacksplit=1 counts splits per call site
+// and prints the top sites and a segment census at exit.  Both bypass the
+// cached child, so every split passes through the slow path.
+#ifndef GORT_STACK_H
+#define GORT_STACK_H
+
+#include "runtime.h"
+
+typedef struct Segment Segment;
+
+// Segment header.  ABI: __morestack reads the first four fields at the
+// offsets in asm.h.
+struct Segment {
+	uintptr size;   // ABI SEG_SIZE: bytes in the segment, header included
+	Segment *next;  // ABI SEG_NEXT: cached child for the next split, or NULL
+	uintptr oldsp;  // ABI SEG_OLDSP: parent's sp at the split (the frame of
+	                //   __morestack there); 0 while not linked below a parent
+	Segment *prev;  // ABI SEG_PREV: parent, NULL for a goroutine's first
+	uintptr total;  // bytes of this chain from the first segment to here
+	Segment *link;  // free-list link while cached in an M
+	uint32  vgid;   // valgrind's id for this stack
+	uint32  class;  // size class in the segment cache
+};
+
+enum {
+	SegHeader  = (sizeof(Segment) + 15) & ~15,
+	StackSmall = 256,       // frames this small are not subtracted by prologues
+	StackRed   = 1024,      // below the limit: StackSmall, __morestack, slow path
+	StackMin   = 8192,      // a goroutine's first segment
+	StackMaxSegment = 1 << 20,      // segments grow by doubling up to this
+	StackCacheClasses = 8,          // 8 KB, 16 KB, ... 1 MB
+	StackCacheMax = 8 << 20,        // bytes an M keeps cached beyond in-use
+};
+
+// MCache of segments, one per M.  Free lists by size class, no locks: only
+// its own M touches it.
+typedef struct SegCache {
+	Segment *free[StackCacheClasses];
+	uintptr bytes;
+} SegCache;
+
+// A census of stack memory, for GORT_DEBUG=stacksplit and the tests.
+typedef struct StackCensus {
+	uintptr inuse, inusebytes;      // segments in goroutine chains
+	uintptr cached, cachedbytes;    // free segments in M caches
+	uintptr slowsplits;             // __morestack slow paths taken
+} StackCensus;
+
+extern uintptr rt_maxstack;
+
+Segment *rt_stackalloc(uintptr size);
+void    rt_stackfree(Segment *first);
+uintptr rt_segment_limit(Segment *s);
+uintptr rt_segment_top(Segment *s);
+void    rt_stack_census(StackCensus *c);
+void    rt_stack_printsplits(void);
+
+// Called from __morestack only.
+Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp);
+void    rt_lessstack_slow(Segment *seg);
+
+#endif

@@ -1,0 +1,330 @@
+// test-stack: split stacks.  Goroutine-like contexts run on a minimal
+// first segment and recurse, pass arguments across splits, split hot in a
+// loop, overflow, and leave no stale values behind.  Under
+// `meson test --setup stress` (GORT_DEBUG=stackstress=1) nearly every call
+// splits; the deep tests then go less deep.
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtcheck.h"
+#include "runtime.h"
+#include "stack.h"
+
+// FRAME(buf) keeps a local array whole: clang shrinks a volatile array
+// that does not escape to the elements used.
+#define FRAME(buf) __asm__ volatile("" : : "r"(buf) : "memory")
+
+static Gobuf mainctx, ctx;
+static Segment *first;
+
+static void back(void)
+{
+	rt_gogo(&mainctx);
+}
+
+// runon runs fn(arg) as a context on a fresh minimal segment and frees
+// the segment chain afterwards.
+static void runon(void (*fn)(void *), void *arg)
+{
+	rtcheck_bootonce();
+	first = rt_stackalloc(StackMin);
+	ck_assert_uint_eq(first->size, StackMin);
+	rt_gobuf_init(&ctx, rt_segment_top(first), fn, arg, back);
+	ctx.limit = rt_segment_limit(first);
+	rt_switch(&mainctx, &ctx);
+	rt_stackfree(first);
+}
+
+static long depth(long normal)
+{
+	return rt_knobs.stackstress ? normal / 100 : normal;
+}
+
+// ---- deep recursion ----
+
+static NOINLINE long recurse(long n)
+{
+	volatile long pad[8];   // ~64 bytes of locals, as in the deeprec anchor
+
+	FRAME(pad);
+	pad[0] = n;
+	pad[7] = n * 3;
+	if (n == 0)
+		return 0;
+	return recurse(n - 1) + pad[0] + pad[7] - 4 * n + 1;
+}
+
+static long recursed;
+
+static void deep(void *arg)
+{
+	recursed = recurse((long)(intptr)arg);
+}
+
+START_TEST(recursion_a_million_deep_from_a_minimal_segment)
+{
+	long n = depth(1000000);
+	StackCensus c0, c1;
+
+	rtcheck_bootonce();
+	rt_stack_census(&c0);
+	runon(deep, (void *)(intptr)n);
+	ck_assert_int_eq(recursed, n);
+	rt_stack_census(&c1);
+	ck_assert_uint_eq(c1.inuse, c0.inuse);  // the whole chain came back
+	ck_assert_uint_gt(c1.slowsplits, c0.slowsplits);
+}
+END_TEST
+
+START_TEST(a_second_recursion_reuses_the_segments)
+{
+	long n = depth(200000);
+	StackCensus c0, c1;
+
+	rtcheck_bootonce();
+	first = rt_stackalloc(StackMin);
+	rt_gobuf_init(&ctx, rt_segment_top(first), deep, (void *)(intptr)n, back);
+	ctx.limit = rt_segment_limit(first);
+	rt_switch(&mainctx, &ctx);
+	rt_stack_census(&c0);
+	rt_gobuf_init(&ctx, rt_segment_top(first), deep, (void *)(intptr)n, back);
+	ctx.limit = rt_segment_limit(first);
+	rt_switch(&mainctx, &ctx);
+	rt_stack_census(&c1);
+	ck_assert_int_eq(recursed, n);
+	if (!rt_knobs.stackstress)
+		ck_assert_uint_le(c1.slowsplits - c0.slowsplits, 1);
+	rt_stackfree(first);
+}
+END_TEST
+
+// ---- arguments across a split ----
+
+static NOINLINE long many(long a, long b, long c, long d, long e, long f,
+	long g, long h, long i, long j, long n)
+{
+	volatile char pad[200];
+
+	FRAME(pad);
+	pad[0] = (char)n;
+	if (n == 0)
+		return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 10 * j;
+	return many(b, c, d, e, f, g, h, i, j, a + pad[0] % 2, n - 1);
+}
+
+static NOINLINE double floats(double a, double b, double c, double d,
+	double e, double f, double g, double h, double i, double j, int n)
+{
+	volatile char pad[200];
+
+	FRAME(pad);
+	pad[0] = (char)n;
+	if (n == 0)
+		return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h + 9 * i + 10 * j;
+	return floats(b, c, d, e, f, g, h, i, j, a + 0.5 + pad[0] % 2, n - 1);
+}
+
+static long manyres;
+static double floatres;
+
+static void args(void *arg)
+{
+	int n = (int)(intptr)arg;
+
+	manyres = many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, n);
+	floatres = floats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, n);
+}
+
+START_TEST(stack_and_register_arguments_survive_splits)
+{
+	int n = (int)depth(20000);
+	long want;
+	double fwant;
+	StackCensus c0, c1;
+
+	// The same computation on the main thread's stack (no splits there).
+	rtcheck_bootonce();
+	want = many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, n);
+	fwant = floats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, n);
+	rt_stack_census(&c0);
+	runon(args, (void *)(intptr)n);
+	rt_stack_census(&c1);
+	ck_assert_uint_gt(c1.slowsplits, c0.slowsplits);
+	ck_assert_int_eq(manyres, want);
+	ck_assert(floatres == fwant);
+}
+END_TEST
+
+// ---- a hot split ----
+
+static NOINLINE long small(long x)
+{
+	volatile char pad[1500];
+
+	FRAME(pad);
+	pad[0] = (char)x;
+	return x + pad[0];
+}
+
+static long hotsum;
+
+static void hot(void *arg)
+{
+	volatile char fill[StackMin - SegHeader - StackRed - 1024];
+	long i;
+
+	// This frame leaves too little room for small's: every call splits.
+	FRAME(fill);
+	fill[0] = 1;
+	for (i = 0; i < 100000; i++)
+		hotsum += small(i & 15) + fill[0];
+}
+
+START_TEST(a_hot_split_reuses_its_cached_segment)
+{
+	StackCensus c0, c1;
+
+	rtcheck_bootonce();
+	rt_stack_census(&c0);
+	runon(hot, NULL);
+	rt_stack_census(&c1);
+	ck_assert_int_eq(hotsum, 100000 + 2 * (100000 / 16) * (15 * 16 / 2));
+	if (rt_knobs.stackstress)
+		ck_assert_uint_ge(c1.slowsplits - c0.slowsplits, 100000);
+	else
+		ck_assert_uint_le(c1.slowsplits - c0.slowsplits, 2);
+}
+END_TEST
+
+// ---- seed 002: nothing stale across a split ----
+
+static uintptr splitoldsp;
+static Segment *splitseg;
+
+static NOINLINE long takesplit(void *p)
+{
+	volatile char pad[3000];
+
+	// Running on a new segment: find it, and the parent's sp at the split.
+	FRAME(pad);
+	splitseg = (Segment *)(rt_getlimit() - SegHeader - StackRed);
+	splitoldsp = splitseg->oldsp;
+	pad[0] = 1;
+	return (long)(uintptr)p + pad[0];
+}
+
+static void *marker;
+static int stalefound = -1;
+
+static void hygiene(void *arg)
+{
+	volatile char fill[StackMin - SegHeader - StackRed - 2048];
+	volatile uintptr *w;
+	int found = 0;
+
+	FRAME(fill);
+	fill[0] = 0;
+	takesplit(marker);
+	// __morestack saved the argument registers below its frame record at
+	// splitoldsp; after the return none may still hold the marker.
+	for (w = (uintptr *)splitoldsp - 16; w < (uintptr *)splitoldsp; w++)
+		found += *w == (uintptr)marker;
+	stalefound = found + fill[0];
+}
+
+START_TEST(a_split_leaves_no_stale_register_values)
+{
+	marker = malloc(64);
+	runon(hygiene, NULL);
+	ck_assert_uint_ne(splitoldsp, 0);
+	ck_assert_int_eq(stalefound, 0);
+	ck_assert_uint_eq(splitseg->oldsp, 0);
+	free(marker);
+}
+END_TEST
+
+// ---- overflow ----
+
+static volatile long forever_stop = -1;    // never reached: n only grows
+
+static NOINLINE long recurse_forever(long n)
+{
+	volatile char pad[100];
+
+	FRAME(pad);
+	pad[0] = (char)n;
+	if (n == forever_stop)
+		return 0;
+	return recurse_forever(n + 1) + pad[0];
+}
+
+static void forever(void *arg)
+{
+	recurse_forever(0);
+}
+
+static void overflowchild(void *arg)
+{
+	rtcheck_bootonce();
+	rt_maxstack = 1 << 20;
+	runon(forever, NULL);
+}
+
+START_TEST(overflow_dies_with_a_message_and_a_traceback)
+{
+	static char out[64 << 10];
+	int st = rtcheck_child(overflowchild, NULL, out, sizeof out);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %x", st);
+	ck_assert_msg(strncmp(out, "runtime: goroutine stack exceeds 1048576-byte limit\n"
+		"fatal error: stack overflow\n", 80) == 0, "%.300s", out);
+	ck_assert_msg(strstr(out, "\nrecurse_forever+0x") != NULL, "%.2000s", out);
+	ck_assert_msg(strstr(out, "frames elided") != NULL, "%.2000s", out);
+	// The walk crosses every segment back to the context's first frame.
+	ck_assert_msg(strstr(out, "\nrt_gostart+0x") != NULL, "%.300s",
+		strstr(out, "elided") + 1200);
+}
+END_TEST
+
+static void splitreportchild(void *arg)
+{
+	rt_knobs.stacksplit = 1;
+	rtcheck_bootonce();
+	atexit(rt_stack_printsplits);
+	runon(hot, NULL);
+	exit(0);        // atexit handlers print the report
+}
+
+START_TEST(stacksplit_reports_the_hot_site)
+{
+	static char out[16 << 10];
+	int st = rtcheck_child(splitreportchild, NULL, out, sizeof out);
+
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_msg(strstr(out, "gort: stack splits by call site (top 10):\n  100000\tsmall+0x") != NULL,
+		"%s", out);
+	ck_assert_msg(strstr(out, "gort: stack segments: ") != NULL, "%s", out);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("stack");
+	TCase *tc = tcase_create("split");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, recursion_a_million_deep_from_a_minimal_segment);
+	tcase_add_test(tc, a_second_recursion_reuses_the_segments);
+	tcase_add_test(tc, stack_and_register_arguments_survive_splits);
+	tcase_add_test(tc, a_hot_split_reuses_its_cached_segment);
+	tcase_add_test(tc, a_split_leaves_no_stale_register_values);
+	tcase_add_test(tc, overflow_dies_with_a_message_and_a_traceback);
+	tcase_add_test(tc, stacksplit_reports_the_hot_site);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RTCHECK_MAIN(make_suite)
