@@ -7,6 +7,9 @@
 // there are no callee-saved floating-point registers.
 #include "asm.h"
 
+	// Everything here may be entered below the stack limit.
+	.section .note.GNU-split-stack, "", %progbits
+
 // ---- context switch ----
 
 // void rt_switch(Gobuf *save, Gobuf *load)
@@ -122,6 +125,160 @@ TEXT(rt_gostart)
 	movl	%eax, (%eax)
 	.cfi_endproc
 END(rt_gostart)
+
+// ---- system stack ----
+
+// void rt_systemstack(void (*fn)(void *), void *arg, uintptr stack)
+// Call fn(arg) on the stack whose top is stack, with TLS limit 0, then
+// come back to the caller's stack and limit.
+TEXT(rt_systemstack)
+	pushl	%ebp
+	movl	%esp, %ebp
+	pushl	%ebx
+	pushl	%esi
+	movl	%gs:TLS_LIMIT, %ebx
+	movl	$0, %gs:TLS_LIMIT
+	movl	8(%ebp), %esi		// fn
+	movl	12(%ebp), %eax		// arg
+	movl	16(%ebp), %ecx		// stack
+	andl	$-16, %ecx
+	movl	%ecx, %esp
+	subl	$12, %esp
+	pushl	%eax			// esp is 16-aligned at the call
+	call	*%esi
+	movl	%ebx, %gs:TLS_LIMIT
+	leal	-8(%ebp), %esp
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+	ret
+END(rt_systemstack)
+
+// ---- split stacks ----
+
+// __morestack: called by a split-stack prologue that found too little
+// room, after it pushed the bytes of the function's stack arguments and
+// its frame size.  The return address points into the prologue at a `ret`
+// (or `ret $n`), and the function body follows it.  Runs the body on a new
+// segment and returns to the `ret`, popping the two pushed words.  See
+// stack.h for the steps.  Preserves eax, edx, ecx (regparm arguments) on
+// the way in and eax, edx (and st0) on the way out.
+//
+// Frame on the old segment, from ebp (a frame record):
+//   +20 stack arguments   +16 function's return address
+//   +12 argument bytes   +8 frame size   +4 into prologue   0 saved ebp
+//    -4 old limit   -8 eax   -12 edx   -16 ecx   -20 esi   -24 edi   -28 ebx
+EXPORT(__morestack)
+	pushl	%ebp
+	movl	%esp, %ebp
+	pushl	%gs:TLS_LIMIT
+	pushl	%eax
+	pushl	%edx
+	pushl	%ecx
+	pushl	%esi
+	pushl	%edi
+	pushl	%ebx
+	movl	-4(%ebp), %eax
+	subl	$(SEG_HEADER + STACK_RED), %eax		// eax = current segment
+	movl	8(%ebp), %edx
+	addl	12(%ebp), %edx
+	addl	$(MORESTACK_EXTRA + SEG_HEADER + STACK_RED), %edx	// need
+	movl	SEG_NEXT(%eax), %ecx
+	testl	%ecx, %ecx
+	jz	.Lslow
+	cmpl	SEG_SIZE(%ecx), %edx
+	ja	.Lslow
+.Lhave:						// ecx = the new segment
+	movl	%ebp, SEG_OLDSP(%ecx)
+	leal	(SEG_HEADER + STACK_RED)(%ecx), %ebx	// its limit
+	movl	SEG_SIZE(%ecx), %edi
+	addl	%ecx, %edi
+	subl	12(%ebp), %edi
+	andl	$-16, %edi				// new sp, arguments above it
+	movl	%edi, %edx
+	leal	20(%ebp), %esi
+	movl	12(%ebp), %ecx
+	rep movsb
+	movl	%ebx, %gs:TLS_LIMIT			// limit first, then sp
+	movl	%edx, %esp
+	movl	4(%ebp), %ebx				// the body: past `ret` or `ret $n`
+	cmpb	$0xc3, (%ebx)
+	je	1f
+	addl	$2, %ebx
+1:	incl	%ebx
+	movl	-8(%ebp), %eax
+	movl	-12(%ebp), %edx
+	movl	-16(%ebp), %ecx
+	call	*%ebx
+	// The function returned: results in eax, edx (and st0).
+	movl	%gs:TLS_LIMIT, %ecx
+	subl	$(SEG_HEADER + STACK_RED), %ecx		// ecx = the segment we leave
+	movl	-4(%ebp), %ebx
+	movl	%ebx, %gs:TLS_LIMIT
+	leal	-28(%ebp), %esp
+	movl	$0, SEG_OLDSP(%ecx)
+	movl	SEG_PREV(%ecx), %ebx
+	cmpl	SEG_NEXT(%ebx), %ecx			// kept as the cached child?
+	jne	.Lrelease
+.Ldone:
+	movl	$0, -8(%ebp)				// seed 002: no stale values
+	movl	$0, -12(%ebp)
+	movl	$0, -16(%ebp)
+	popl	%ebx
+	popl	%edi
+	popl	%esi
+	movl	%ebp, %esp
+	popl	%ebp
+	ret	$8
+.Lrelease:					// rt_lessstack_slow(ecx), results kept
+	pushl	%eax				// (the C it calls uses no x87: st0 stays)
+	pushl	%edx
+	subl	$4, %esp
+	pushl	%ecx
+	call	rt_lessstack_slow
+	addl	$8, %esp
+	popl	%edx
+	popl	%eax
+	jmp	.Ldone
+.Lslow:						// rt_morestack_slow(eax, edx, ebp)
+	subl	$4, %esp
+	pushl	%ebp
+	pushl	%edx
+	pushl	%eax
+	call	rt_morestack_slow
+	addl	$16, %esp
+	movl	%eax, %ecx
+	jmp	.Lhave
+END(__morestack)
+TEXT(rt_morestack_end)				// tracebacks: end of __morestack
+	ret
+END(rt_morestack_end)
+
+// __morestack_non_split: what gold and lld call instead of __morestack in
+// a function that calls code without split-stack prologues; gold also
+// turns that function's limit check into an unconditional call.  So check
+// here: with room for the frame, run the body on this stack; without,
+// split as usual.  gcc's varargs bodies expect __morestack's ebp: split.
+EXPORT(__morestack_non_split)
+	pushl	%eax
+	leal	16(%esp), %eax			// sp at the prologue's pushes
+	subl	8(%esp), %eax			// less the frame size
+	cmpl	%gs:TLS_LIMIT, %eax
+	jb	1f
+	movl	4(%esp), %eax			// into the prologue
+	cmpb	$0xc3, (%eax)
+	je	2f
+	addl	$2, %eax
+2:	incl	%eax
+	cmpl	$0x14658d8d, (%eax)		// lea 0x14(%ebp),%ecx: varargs
+	je	1f
+	movl	%eax, 12(%esp)			// the body replaces the arg-bytes word
+	popl	%eax
+	addl	$8, %esp
+	ret					// pops the body's address: jumps there
+1:	popl	%eax
+	jmp	__morestack
+END(__morestack_non_split)
 
 // ---- small helpers ----
 

@@ -12,6 +12,9 @@
 	.arm
 	.fpu	vfpv3-d16
 
+	// Everything here may be entered below the stack limit.
+	.section .note.GNU-split-stack, "", %progbits
+
 // ---- context switch ----
 
 // void rt_switch(Gobuf *save, Gobuf *load)
@@ -108,6 +111,144 @@ TEXT(rt_gostart)
 	movw	r0, #0x1002			// exit returned: crash at 0x1002
 	str	r0, [r0]
 END(rt_gostart)
+
+// ---- system stack ----
+
+// void rt_systemstack(void (*fn)(void *), void *arg, uintptr stack)
+// Call fn(arg) on the stack whose top is stack, with TLS limit 0, then
+// come back to the caller's stack and limit.
+TEXT(rt_systemstack)
+	push	{r4, r5, r11, lr}
+	add	r11, sp, #8			// frame record
+	mrc	p15, 0, r4, c13, c0, 3
+	ldr	r5, [r4, #TLS_LIMIT]
+	mov	r3, #0
+	str	r3, [r4, #TLS_LIMIT]
+	bic	r2, r2, #7
+	mov	sp, r2
+	mov	r3, r0
+	mov	r0, r1
+	blx	r3
+	str	r5, [r4, #TLS_LIMIT]
+	sub	sp, r11, #8
+	pop	{r4, r5, r11, pc}
+END(rt_systemstack)
+
+// ---- split stacks ----
+
+// __morestack: called by a split-stack prologue (LLVM's, A32) that found
+// too little room, with r4 = the function's frame size and r5 = the bytes
+// of its stack arguments.  The prologue pushed the caller's r4 and r5,
+// then lr; our lr points at its tail (ldm sp!,{lr}; pop {r4,r5}; bx lr),
+// and the body starts 12 bytes after it with pop {r4,r5}.  Runs the body
+// on a new segment and returns to the tail.  See stack.h for the steps.
+// Preserves r0-r3 and d0-d7 (arguments, and results on the way out).
+//
+// Frame on the old segment, from r11 (a frame record):
+//   +20 stack arguments   +16 caller's r5   +12 caller's r4
+//   +8 function's lr   +4 lr into the prologue   0 saved r11
+//   -4..-20 r10..r6   -24..-36 r3..r0   -44 old limit
+EXPORT(__morestack)
+	push	{r11, lr}
+	mov	r11, sp
+	push	{r0-r3, r6-r10}
+	sub	sp, sp, #8
+	mrc	p15, 0, r6, c13, c0, 3		// r6 = thread pointer, kept
+	ldr	r7, [r6, #TLS_LIMIT]
+	str	r7, [r11, #-44]
+	sub	r7, r7, #(SEG_HEADER + STACK_RED)	// r7 = current segment
+	add	r8, r4, r5
+	add	r8, r8, #(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)	// need
+	ldr	r9, [r7, #SEG_NEXT]
+	cmp	r9, #0
+	beq	.Lslow
+	ldr	r10, [r9, #SEG_SIZE]
+	cmp	r8, r10
+	bhi	.Lslow
+.Lhave:						// r9 = the new segment
+	str	r11, [r9, #SEG_OLDSP]
+	ldr	r10, [r9, #SEG_SIZE]
+	add	r10, r10, r9
+	sub	r10, r10, r5
+	sub	r10, r10, #8
+	bic	r10, r10, #7			// new sp: r4, r5, then arguments
+	ldr	r0, [r11, #12]
+	str	r0, [r10]
+	ldr	r0, [r11, #16]
+	str	r0, [r10, #4]
+	add	r0, r11, #20
+	add	r1, r10, #8
+	movs	r2, r5
+	beq	2f
+1:	ldr	r3, [r0], #4
+	str	r3, [r1], #4
+	subs	r2, r2, #4
+	bne	1b
+2:	add	r0, r9, #(SEG_HEADER + STACK_RED)
+	str	r0, [r6, #TLS_LIMIT]		// limit first, then sp
+	mov	sp, r10
+	ldr	r0, [r11, #-36]
+	ldr	r1, [r11, #-32]
+	ldr	r2, [r11, #-28]
+	ldr	r3, [r11, #-24]
+	ldr	ip, [r11, #4]
+	add	ip, ip, #12			// the body
+	blx	ip
+	// The function returned: results in r0-r3, d0-d7.
+	ldr	r7, [r6, #TLS_LIMIT]
+	sub	r7, r7, #(SEG_HEADER + STACK_RED)	// r7 = the segment we leave
+	ldr	r8, [r11, #-44]
+	str	r8, [r6, #TLS_LIMIT]
+	sub	sp, r11, #44
+	mov	r8, #0
+	str	r8, [r7, #SEG_OLDSP]
+	ldr	r9, [r7, #SEG_PREV]
+	ldr	r9, [r9, #SEG_NEXT]
+	cmp	r9, r7				// kept as the cached child?
+	bne	.Lrelease
+.Ldone:
+	mov	r8, #0				// seed 002: no stale values
+	str	r8, [r11, #-36]
+	str	r8, [r11, #-32]
+	str	r8, [r11, #-28]
+	str	r8, [r11, #-24]
+	ldr	r6, [r11, #-20]
+	ldr	r7, [r11, #-16]
+	ldr	r8, [r11, #-12]
+	ldr	r9, [r11, #-8]
+	ldr	r10, [r11, #-4]
+	mov	sp, r11
+	pop	{r11, lr}
+	bx	lr
+.Lrelease:					// rt_lessstack_slow(r7), results kept
+	push	{r0-r3}
+	vpush	{d0-d7}
+	mov	r0, r7
+	bl	rt_lessstack_slow
+	vpop	{d0-d7}
+	pop	{r0-r3}
+	b	.Ldone
+.Lslow:						// rt_morestack_slow(r7, r8, r11)
+	vpush	{d0-d7}
+	mov	r0, r7
+	mov	r1, r8
+	mov	r2, r11
+	bl	rt_morestack_slow
+	mov	r9, r0
+	vpop	{d0-d7}
+	b	.Lhave
+END(__morestack)
+TEXT(rt_morestack_end)				// tracebacks: end of __morestack
+	bx	lr
+END(rt_morestack_end)
+
+// __morestack_non_split: what lld calls instead of __morestack in a
+// function that calls code without split-stack prologues.  On arm no
+// linker rewrites the prologue's check (gold refuses split objects), so
+// the check has already failed: split as usual.
+EXPORT(__morestack_non_split)
+	b	__morestack
+END(__morestack_non_split)
 
 // ---- small helpers ----
 
