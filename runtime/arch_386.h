@@ -15,4 +15,10 @@
 // mmap2 takes its offset in 4096-byte units.
 #define MMAP_OFF_SHIFT  12
 
+// The relocation type of a PLT slot.
+#define R_JUMP_SLOT     7  // R_386_JMP_SLOT
+
+// Bytes between C-call gates (asm_386.S): a gate's code must fit.
+#define CGATE_SIZE      64
+
 #endif

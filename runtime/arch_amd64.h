@@ -15,4 +15,10 @@
 // 64-bit syscalls take byte offsets in mmap.
 #define MMAP_OFF_SHIFT  0
 
+// The relocation type of a PLT slot.
+#define R_JUMP_SLOT     7  // R_X86_64_JUMP_SLOT
+
+// Bytes between C-call gates (asm_amd64.S): a gate's code must fit.
+#define CGATE_SIZE      64
+
 #endif

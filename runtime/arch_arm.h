@@ -16,4 +16,10 @@
 // mmap2 takes its offset in 4096-byte units.
 #define MMAP_OFF_SHIFT  12
 
+// The relocation type of a PLT slot.
+#define R_JUMP_SLOT     22 // R_ARM_JUMP_SLOT
+
+// Bytes between C-call gates (asm_arm.S): a gate's code must fit.
+#define CGATE_SIZE      128
+
 #endif

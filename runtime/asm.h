@@ -19,9 +19,19 @@
 #define SEG_PREV        (3 * PTRSIZE)
 #define SEG_HEADER      (8 * PTRSIZE)   // sizeof(Segment), rounded to 16
 #define STACK_RED       1024
+// Bytes left unused at the top of every segment, so that a C-call gate
+// may copy CGATE_ARGS bytes of "stack arguments" above any frame.
+#define STACK_TOP_PAD   128
 // What a new segment needs beyond the frame and the stack arguments: the
-// return address __morestack pushes and alignment.
-#define MORESTACK_EXTRA 32
+// return address __morestack pushes, alignment and the top pad.
+#define MORESTACK_EXTRA (32 + STACK_TOP_PAD)
+
+// C-call gates (cgate.c): CGATE_COUNT gates of CGATE_SIZE bytes each.  A
+// gate makes sure of CGATE_RESERVE bytes of stack before it enters C, and
+// copies CGATE_ARGS bytes of stack arguments when it has to split.
+#define CGATE_COUNT     1024
+#define CGATE_RESERVE   61440
+#define CGATE_ARGS      STACK_TOP_PAD
 
 #ifdef __ASSEMBLER__
 // A routine with hidden visibility: callable from the runtime, not exported.

@@ -193,6 +193,7 @@ EXPORT(__morestack)
 	leal	(SEG_HEADER + STACK_RED)(%ecx), %ebx	// its limit
 	movl	SEG_SIZE(%ecx), %edi
 	addl	%ecx, %edi
+	subl	$STACK_TOP_PAD, %edi
 	subl	12(%ebp), %edi
 	andl	$-16, %edi				// new sp, arguments above it
 	movl	%edi, %edx
@@ -279,6 +280,49 @@ EXPORT(__morestack_non_split)
 1:	popl	%eax
 	jmp	__morestack
 END(__morestack_non_split)
+
+// ---- C-call gates ----
+
+// rt_cgate_pool: CGATE_COUNT gates, CGATE_SIZE bytes apart.  cgate.c points
+// the PLT slots of goroutine code at them; gate i jumps to the C function
+// in rt_cgate_table at the same offset.  A gate is a split-stack prologue
+// with a CGATE_RESERVE-byte frame and a body that is one indirect jump: with
+// room, it jumps straight to C; without, __morestack runs the jump on a
+// segment with room, copying CGATE_ARGS bytes of stack arguments.  Uses only
+// ecx (C library functions take no register arguments).
+	.text
+	.balign	CGATE_SIZE
+	.globl	rt_cgate_pool
+	.hidden	rt_cgate_pool
+rt_cgate_pool:
+	.rept	CGATE_COUNT
+	.balign	CGATE_SIZE
+0:	leal	-CGATE_RESERVE(%esp), %ecx
+	cmpl	%gs:TLS_LIMIT, %ecx
+	jb	1f
+	call	2f
+2:	popl	%ecx
+	jmp	*(rt_cgate_table + (0b - rt_cgate_pool) - 2b)(%ecx)
+1:	pushl	$CGATE_ARGS
+	pushl	$CGATE_RESERVE
+	call	__morestack
+	ret
+	call	3f
+3:	popl	%ecx
+	jmp	*(rt_cgate_table + (0b - rt_cgate_pool) - 3b)(%ecx)
+	.endr
+	.balign	CGATE_SIZE
+	.size	rt_cgate_pool, . - rt_cgate_pool
+	.globl	rt_cgate_pool_end		// cgate.c checks the gates' spacing
+	.hidden	rt_cgate_pool_end
+rt_cgate_pool_end:
+
+	.bss
+	.balign	CGATE_SIZE
+	.globl	rt_cgate_table
+	.hidden	rt_cgate_table
+rt_cgate_table:
+	.space	CGATE_COUNT * CGATE_SIZE
 
 // ---- small helpers ----
 

@@ -190,6 +190,7 @@ EXPORT(__morestack)
 	leaq	(SEG_HEADER + STACK_RED)(%rcx), %rax	// its limit
 	movq	SEG_SIZE(%rcx), %rdx
 	addq	%rcx, %rdx
+	subq	$STACK_TOP_PAD, %rdx
 	subq	%r11, %rdx
 	andq	$-16, %rdx				// new sp, arguments above it
 	leaq	24(%rbp), %rsi
@@ -297,6 +298,45 @@ EXPORT(__morestack_non_split)
 1:	pushq	%r10
 	jmp	__morestack
 END(__morestack_non_split)
+
+// ---- C-call gates ----
+
+// rt_cgate_pool: CGATE_COUNT gates, CGATE_SIZE bytes apart.  cgate.c points
+// the PLT slots of goroutine code at them; gate i jumps to the C function
+// in rt_cgate_table at the same offset.  A gate is a split-stack prologue
+// with a CGATE_RESERVE-byte frame and a body that is one indirect jump: with
+// room, it jumps straight to C; without, __morestack runs the jump on a
+// segment with room, copying CGATE_ARGS bytes of stack arguments.  Uses only
+// r10 and r11 (the varargs count in al is kept).
+	.text
+	.balign	CGATE_SIZE
+	.globl	rt_cgate_pool
+	.hidden	rt_cgate_pool
+rt_cgate_pool:
+	.rept	CGATE_COUNT
+	.balign	CGATE_SIZE
+0:	leaq	-CGATE_RESERVE(%rsp), %r11
+	cmpq	%fs:TLS_LIMIT, %r11
+	jb	1f
+	jmp	*(rt_cgate_table + (0b - rt_cgate_pool))(%rip)
+1:	movl	$CGATE_RESERVE, %r10d
+	movl	$CGATE_ARGS, %r11d
+	call	__morestack
+	ret
+	jmp	*(rt_cgate_table + (0b - rt_cgate_pool))(%rip)
+	.endr
+	.balign	CGATE_SIZE
+	.size	rt_cgate_pool, . - rt_cgate_pool
+	.globl	rt_cgate_pool_end		// cgate.c checks the gates' spacing
+	.hidden	rt_cgate_pool_end
+rt_cgate_pool_end:
+
+	.bss
+	.balign	CGATE_SIZE
+	.globl	rt_cgate_table
+	.hidden	rt_cgate_table
+rt_cgate_table:
+	.space	CGATE_COUNT * CGATE_SIZE
 
 // ---- small helpers ----
 

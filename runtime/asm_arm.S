@@ -169,6 +169,7 @@ EXPORT(__morestack)
 	str	r11, [r9, #SEG_OLDSP]
 	ldr	r10, [r9, #SEG_SIZE]
 	add	r10, r10, r9
+	sub	r10, r10, #STACK_TOP_PAD
 	sub	r10, r10, r5
 	sub	r10, r10, #8
 	bic	r10, r10, #7			// new sp: r4, r5, then arguments
@@ -249,6 +250,55 @@ END(rt_morestack_end)
 EXPORT(__morestack_non_split)
 	b	__morestack
 END(__morestack_non_split)
+
+// ---- C-call gates ----
+
+// rt_cgate_pool: CGATE_COUNT gates, CGATE_SIZE bytes apart.  cgate.c points
+// the PLT slots of goroutine code at them; gate i jumps to the C function
+// in rt_cgate_table at the same offset.  A gate is a split-stack prologue
+// (LLVM's shape) with a CGATE_RESERVE-byte frame and a body that is one
+// indirect jump: with room, it jumps straight to C; without, __morestack
+// runs the jump on a segment with room, copying CGATE_ARGS bytes of stack
+// arguments.  Uses only ip besides r4/r5, which it restores.  The jump is a
+// load into pc, so a Thumb C library is entered in Thumb state.
+	.text
+	.balign	CGATE_SIZE
+	.globl	rt_cgate_pool
+	.hidden	rt_cgate_pool
+rt_cgate_pool:
+	.rept	CGATE_COUNT
+	.balign	CGATE_SIZE
+0:	push	{r4, r5}
+	mrc	p15, 0, r4, c13, c0, 3
+	ldr	r4, [r4, #TLS_LIMIT]
+	sub	r5, sp, #CGATE_RESERVE
+	cmp	r4, r5
+	bcc	1f
+	mov	r4, #CGATE_RESERVE
+	mov	r5, #CGATE_ARGS
+	push	{lr}
+	bl	__morestack
+	ldm	sp!, {lr}
+	pop	{r4, r5}
+	bx	lr
+1:	pop	{r4, r5}			// the body: lr + 12 from __morestack
+	ldr	ip, 4f
+3:	add	ip, pc, ip
+	ldr	pc, [ip]
+4:	.word	rt_cgate_table + (0b - rt_cgate_pool) - (3b + 8)
+	.endr
+	.balign	CGATE_SIZE
+	.size	rt_cgate_pool, . - rt_cgate_pool
+	.globl	rt_cgate_pool_end		// cgate.c checks the gates' spacing
+	.hidden	rt_cgate_pool_end
+rt_cgate_pool_end:
+
+	.bss
+	.balign	CGATE_SIZE
+	.globl	rt_cgate_table
+	.hidden	rt_cgate_table
+rt_cgate_table:
+	.space	CGATE_COUNT * CGATE_SIZE
 
 // ---- small helpers ----
 

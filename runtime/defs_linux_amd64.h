@@ -8,6 +8,7 @@
 
 #define NR_write                1
 #define NR_mmap                 9       // offset in bytes
+#define NR_mprotect             10
 #define NR_munmap               11
 #define NR_madvise              28
 #define NR_futex                202

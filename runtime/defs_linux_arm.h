@@ -8,6 +8,7 @@
 
 #define NR_write                4
 #define NR_mmap                 192     // mmap2: offset in pages
+#define NR_mprotect             125
 #define NR_munmap               91
 #define NR_madvise              220
 #define NR_futex                422     // futex_time64

@@ -46,6 +46,11 @@ intptr rt_filesize(int32 fd)
 	return SYS(NR_lseek, fd, 0, 2, 0, 0, 0);               // SEEK_END
 }
 
+int32 rt_mprotect(void *addr, uintptr n, int32 prot)
+{
+	return SYS(NR_mprotect, addr, n, prot, 0, 0, 0);
+}
+
 int32 rt_munmap(void *addr, uintptr n)
 {
 	return SYS(NR_munmap, addr, n, 0, 0, 0, 0);

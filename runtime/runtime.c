@@ -43,7 +43,7 @@ typedef struct Knob {
 	bool (*parse)(const char *val);
 } Knob;
 
-static bool streq(const char *a, const char *b)
+bool rt_streq(const char *a, const char *b)
 {
 	while (*a != '\0' && *a == *b) {
 		a++;
@@ -66,7 +66,7 @@ static bool parsetraceback(const char *v)
 	uint32 i;
 
 	for (i = 0; i < nelem(spell); i++) {
-		if (streq(v, spell[i].word)) {
+		if (rt_streq(v, spell[i].word)) {
 			rt_knobs.traceback = spell[i].level;
 			return true;
 		}
@@ -236,6 +236,7 @@ void rt_boot(int argc, char **argv, char **envp)
 	rt_parseknobs(envp);
 	selfcheck();
 	rt_minit();
+	rt_cgate_init();
 	if (rt_knobs.maxstack > 0)
 		rt_maxstack = rt_knobs.maxstack;
 	if (rt_knobs.stacksplit)

@@ -157,6 +157,7 @@ void    rt_sigreturn_tramp(void);       // SA_RESTORER target
 intptr  rt_write(int32 fd, const void *p, uintptr n);
 void   *rt_mmap(void *addr, uintptr n, int32 prot, int32 flags, int32 fd, uint64 off);
 int32   rt_munmap(void *addr, uintptr n);
+int32   rt_mprotect(void *addr, uintptr n, int32 prot);
 int32   rt_open(const char *path, int32 flags);
 int32   rt_close(int32 fd);
 intptr  rt_filesize(int32 fd);
@@ -211,9 +212,15 @@ extern Knobs rt_knobs;
 void    rt_boot(int argc, char **argv, char **envp);
 void    rt_minit(void);         // make this thread an M (idempotent)
 void    rt_parseknobs(char **envp);
+bool    rt_streq(const char *a, const char *b);
 NORETURN void rt_throw(const char *msg);
 struct Segment;
 NORETURN void rt_throwtrace(const char *msg, uintptr fp, struct Segment *seg);
+
+// ---- cgate.c: calls from goroutine code into C ----
+void    rt_cgate_init(void);
+int32   rt_cgate_lookup(const char *name);   // gate of an imported function, or -1
+uint32  rt_cgate_count(void);
 
 // ---- traceback.c ----
 void    rt_printpc(uintptr pc);

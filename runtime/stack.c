@@ -3,6 +3,7 @@
 #include "runtime.h"
 #include "atomic.h"
 #include "stack.h"
+#include "asm.h"
 
 enum { StackDebug = 0 };
 
@@ -123,7 +124,7 @@ uintptr rt_segment_limit(Segment *s)
 
 uintptr rt_segment_top(Segment *s)
 {
-	return (uintptr)s + s->size;
+	return (uintptr)s + s->size - STACK_TOP_PAD;
 }
 
 void rt_stack_census(StackCensus *c)

@@ -101,6 +101,79 @@ START_TEST(a_second_recursion_reuses_the_segments)
 }
 END_TEST
 
+// ---- calls into C from deep in small segments ----
+
+static int cmplong(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);       // goroutine code called back from qsort
+}
+
+static long libcsum;
+
+static NOINLINE long callsc(long n, long stride)
+{
+	volatile long pad[4];
+	char buf[96];
+	long v[5], r;
+	void *p;
+
+	FRAME(pad);
+	pad[0] = n;
+	if (n == 0)
+		return 0;
+	if (n % (stride * 100) == 0) {
+		printf("depth %ld\n", n);
+		fflush(stdout);
+	}
+	if (n % stride == 0) {
+		p = malloc(100 + n % 1000);
+		memset(p, 1, 100);
+		free(p);
+		snprintf(buf, sizeof buf, "%.30Lf|%s|%g", (long double)n / 7, "x", n / 3.0);
+		libcsum += buf[0] == '0' + (char)((n / 7) % 10) || buf[0] != '\0';
+		v[0] = n % 7; v[1] = 3; v[2] = n % 5; v[3] = -1; v[4] = 2;
+		qsort(v, 5, sizeof v[0], cmplong);
+		libcsum += v[0] == -1 && v[4] >= 3;
+		libcsum += strverscmp("gort-1.10", "gort-1.9") > 0;
+	}
+	r = callsc(n - 1, stride);
+	return r + pad[0] - n + 1;
+}
+
+static void libcdeep(void *arg)
+{
+	long n = (long)(intptr)arg;
+
+	recursed = callsc(n, n / 1000 > 0 ? n / 1000 : 1);
+}
+
+START_TEST(libc_calls_deep_in_small_segments_are_safe)
+{
+	long n = depth(1000000);
+	long calls = n / (n / 1000 > 0 ? n / 1000 : 1);
+
+	// printf, malloc, snprintf, qsort (calling back into goroutine code)
+	// and strverscmp, which nothing called before, at a thousand depths.
+	runon(libcdeep, (void *)(intptr)n);
+	ck_assert_int_eq(recursed, n);
+	ck_assert_int_eq(libcsum, 3 * calls);
+}
+END_TEST
+
+START_TEST(calls_into_c_go_through_gates_and_calls_into_gort_do_not)
+{
+	rtcheck_bootonce();
+	ck_assert_int_ge(rt_cgate_lookup("printf"), 0);
+	ck_assert_int_ge(rt_cgate_lookup("malloc"), 0);
+	ck_assert_int_ge(rt_cgate_lookup("strverscmp"), 0);
+	ck_assert_int_eq(rt_cgate_lookup("__morestack"), -1);
+	ck_assert_int_eq(rt_cgate_lookup("rt_stackalloc"), -1);
+	ck_assert_uint_gt(rt_cgate_count(), 10);
+}
+END_TEST
+
 // ---- arguments across a split ----
 
 static NOINLINE long many(long a, long b, long c, long d, long e, long f,
@@ -318,6 +391,8 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, recursion_a_million_deep_from_a_minimal_segment);
 	tcase_add_test(tc, a_second_recursion_reuses_the_segments);
+	tcase_add_test(tc, libc_calls_deep_in_small_segments_are_safe);
+	tcase_add_test(tc, calls_into_c_go_through_gates_and_calls_into_gort_do_not);
 	tcase_add_test(tc, stack_and_register_arguments_survive_splits);
 	tcase_add_test(tc, a_hot_split_reuses_its_cached_segment);
 	tcase_add_test(tc, a_split_leaves_no_stale_register_values);
