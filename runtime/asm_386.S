@@ -197,10 +197,11 @@ EXPORT(__morestack)
 	subl	12(%ebp), %edi
 	andl	$-16, %edi				// new sp, arguments above it
 	movl	%edi, %edx
-	leal	20(%ebp), %esi
 	movl	12(%ebp), %ecx
+	jecxz	1f					// rep movsb is slow to start
+	leal	20(%ebp), %esi
 	rep movsb
-	movl	%ebx, %gs:TLS_LIMIT			// limit first, then sp
+1:	movl	%ebx, %gs:TLS_LIMIT			// limit first, then sp
 	movl	%edx, %esp
 	movl	4(%ebp), %ebx				// the body: past `ret` or `ret $n`
 	cmpb	$0xc3, (%ebx)

@@ -193,11 +193,13 @@ EXPORT(__morestack)
 	subq	$STACK_TOP_PAD, %rdx
 	subq	%r11, %rdx
 	andq	$-16, %rdx				// new sp, arguments above it
+	testq	%r11, %r11
+	jz	1f					// rep movsb is slow to start
 	leaq	24(%rbp), %rsi
 	movq	%rdx, %rdi
 	movq	%r11, %rcx
 	rep movsb
-	movq	%rax, %fs:TLS_LIMIT			// limit first, then sp
+1:	movq	%rax, %fs:TLS_LIMIT			// limit first, then sp
 	movq	%rdx, %rsp
 	movq	-16(%rbp), %rax
 	movq	-24(%rbp), %rdi

@@ -18,6 +18,7 @@ enum {
 	MapFixed      = 0x10,
 	MapAnon       = 0x20,
 	MapNoreserve  = 0x4000,
+	MapPopulate   = 0x8000,
 	MadvDontneed  = 4,
 	PageMask      = 4095,
 };
@@ -44,6 +45,17 @@ void *rt_sys_alloc(uintptr n)
 	void *p;
 
 	p = rt_mmap(NULL, n, ProtRW, MapPrivate | MapAnon, -1, 0);
+	return rt_syserr((uintptr)p) ? NULL : p;
+}
+
+// rt_sys_alloc_populated is rt_sys_alloc for memory about to be used
+// whole: the kernel fills in every page in one call, which costs far less
+// than a fault per page (on a VM, several times less).
+void *rt_sys_alloc_populated(uintptr n)
+{
+	void *p;
+
+	p = rt_mmap(NULL, n, ProtRW, MapPrivate | MapAnon | MapPopulate, -1, 0);
 	return rt_syserr((uintptr)p) ? NULL : p;
 }
 

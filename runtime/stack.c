@@ -57,7 +57,9 @@ static Segment *segalloc(uintptr size)
 		rt_xaddp(&ncached, -1);
 		rt_xaddp(&ncachedbytes, -(intptr)size);
 	} else {
-		s = rt_sys_alloc(size);
+		// A big segment exists because a stack is growing deep: it will be
+		// used whole, so have the kernel fill it in at once.
+		s = size >= StackPopulate ? rt_sys_alloc_populated(size) : rt_sys_alloc(size);
 		if (s == NULL)
 			rt_throw("out of memory allocating a stack segment");
 	}

@@ -87,6 +87,7 @@ enum {
 	StackRed   = 1024,      // below the limit: StackSmall, __morestack, slow path
 	StackMin   = 8192,      // a goroutine's first segment
 	StackMaxSegment = 1 << 20,      // segments grow by doubling up to this
+	StackPopulate = 256 << 10,      // segments this big are populated at once
 	StackCacheClasses = 8,          // 8 KB, 16 KB, ... 1 MB
 	StackCacheMax = 8 << 20,        // bytes an M keeps cached beyond in-use
 };

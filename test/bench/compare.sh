@@ -22,14 +22,19 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$ANCHORS/." "$work/"
 mkdir -p "$work/bin"
 
-# One row a comparison: gort benchmark | its name=metric | anchor program |
-# the anchor's name:impl:metric it is compared with.
+# One row a comparison: gort benchmark | its name:metric | anchor program
+# and arguments | the anchor's name:impl:metric it is compared with.
 pairs=(
   "ctxswitch|ctxswitch:switch|ctxswitch|ctxswitch_fcontext:boostctx:switch"
+  "deeprec|deeprec:wall_cold|gobench deeprec|deeprec:go:wall_cold"
+  "deeprec|deeprec:wall_warm|gobench deeprec|deeprec:go:wall_warm"
+  "deeprec|deeprec:rss_hwm|gobench deeprec|deeprec:go:rss_hwm"
+  "hotsplit|hotsplit:call|gobench hotsplit|hotsplit:go:call"
+  "hotsplit|hotsplit_base:call|gobench hotsplit|hotsplit_base:go:call"
 )
 
 build_anchor() {
-	case $1 in
+	case ${1%% *} in
 	ctxswitch) g++ -O2 -std=c++17 "$work/c/ctxswitch.cpp" -o "$work/bin/ctxswitch" -lboost_context ;;
 	gobench) (cd "$work/go" && go build -o "$work/bin/gobench" .) ;;
 	alloc_gc) gcc -O2 -DUSE_BDWGC "$work/c/alloc.c" -o "$work/bin/alloc_gc" -lgc ;;
@@ -42,7 +47,7 @@ for row in "${pairs[@]}"; do
 	[[ $bench =~ $ONLY ]] || continue
 	cmds["gort:$bench"]="$build/test/bench/bench-$bench"
 	if [ -z "${cmds[anchor:$anchor]:-}" ]; then
-		build_anchor "$anchor"
+		[ -x "$work/bin/${anchor%% *}" ] || build_anchor "$anchor"
 		cmds["anchor:$anchor"]="$work/bin/$anchor"
 	fi
 done
