@@ -25,6 +25,12 @@ _Static_assert(offsetof(Segment, prev) == SEG_PREV, "asm.h SEG_PREV");
 _Static_assert(SegHeader == SEG_HEADER, "asm.h SEG_HEADER");
 _Static_assert(StackRed == STACK_RED, "asm.h STACK_RED");
 
+// The compiler ABI's numbers are the runtime's (gort/abi.h).
+#include "gort/abi.h"
+_Static_assert(GORT_STACK_SMALL == StackSmall, "abi.h GORT_STACK_SMALL");
+_Static_assert(GORT_CGATE_RESERVE == CGATE_RESERVE, "abi.h GORT_CGATE_RESERVE");
+_Static_assert(GORT_CGATE_ARGS == CGATE_ARGS, "abi.h GORT_CGATE_ARGS");
+
 __thread M *rt_m;
 
 Knobs rt_knobs = {

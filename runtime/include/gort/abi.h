@@ -3,22 +3,38 @@
  * Versioned: GORT_ABI_VERSION changes whenever anything below changes
  * meaning.  Until 1 it is a draft that may change in any release.
  *
- * Stack limit.  Goroutine code is compiled with split-stack prologues
- * (-fsplit-stack).  A prologue compares its stack pointer, less its frame,
- * with the current stack limit, which gort keeps where the compilers
- * expect it, in the thread control block:
- *     amd64   %fs:0x70
- *     386     %gs:0x30
- *     arm     [TPIDRURO + 4]   (A32 code only)
- * gort writes the limit on every goroutine switch, before it switches the
- * stack.  The morestack protocol that runs when the check fails is
- * documented in docs/stacks.md with the split-stack implementation.
+ * 1. Stacks.  Goroutine code gets split-stack prologues in the form gcc
+ *    and clang emit for -fsplit-stack; gort provides __morestack (and
+ *    __morestack_non_split) for them.  The prologue compares its stack
+ *    pointer, less its frame, with the stack limit, which gort keeps where
+ *    the compilers look for it, in the thread control block:
+ *        amd64   %fs:0x70           frame size in r10, argument bytes in r11
+ *        386     %gs:0x30           both pushed, argument bytes first
+ *        arm     [TPIDRURO + 4]     r4 and r5; A32 code only (no Thumb)
+ *    Frames under GORT_STACK_SMALL bytes may compare sp itself.  A function
+ *    without a prologue (a leaf, a variadic function) may use at most
+ *    GORT_NOSPLIT_BUDGET bytes of stack below its caller's.  docs/stacks.md
+ *    draws the whole protocol.
+ *
+ * 2. Frame pointers.  Goroutine code keeps frame records (saved frame
+ *    pointer, then return address: rbp, ebp, r11 under AAPCS), which gort's
+ *    tracebacks follow across segments.
+ *
+ * 3. Calls into C.  Programs are linked with -z now: at start gort
+ *    redirects the PLT slots through which goroutine code calls C to gates
+ *    that give the callee GORT_CGATE_RESERVE bytes of stack and at most
+ *    GORT_CGATE_ARGS bytes of stack arguments.
  */
 #ifndef GORT_ABI_H
 #define GORT_ABI_H
 
 #include <gort.h>
 
-#define GORT_ABI_VERSION 0
+#define GORT_ABI_VERSION        0
+
+#define GORT_STACK_SMALL        256
+#define GORT_NOSPLIT_BUDGET     384
+#define GORT_CGATE_RESERVE      61440
+#define GORT_CGATE_ARGS         128
 
 #endif
