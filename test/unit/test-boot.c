@@ -65,6 +65,41 @@ START_TEST(bad_knobs_are_reported_and_ignored)
 }
 END_TEST
 
+START_TEST(debug_knob_sets_each_key)
+{
+	char *envp[] = {"GORT_DEBUG=stacksplit=1,maxstack=1048576,stackstress=0", NULL};
+
+	rt_knobs.stacksplit = 0;
+	rt_knobs.stackstress = 7;
+	rt_parseknobs(envp);
+	ck_assert_int_eq(rt_knobs.stacksplit, 1);
+	ck_assert_int_eq(rt_knobs.maxstack, 1048576);
+	ck_assert_int_eq(rt_knobs.stackstress, 0);
+}
+END_TEST
+
+static void parsebaddebug(void *arg)
+{
+	char *envp[] = {"GORT_DEBUG=stacksplit=x", "GORT_DEBUG=nosuchkey=1",
+		"GORT_DEBUG=maxstack", "GORT_DEBUG=stackstress=1,,", NULL};
+
+	rt_parseknobs(envp);
+}
+
+START_TEST(bad_debug_keys_are_reported)
+{
+	char out[512];
+	int st = rtcheck_child(parsebaddebug, NULL, out, sizeof out);
+
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_str_eq(out,
+		"gort: ignoring GORT_DEBUG=stacksplit=x: value not understood\n"
+		"gort: ignoring GORT_DEBUG=nosuchkey=1: value not understood\n"
+		"gort: ignoring GORT_DEBUG=maxstack: value not understood\n"
+		"gort: ignoring GORT_DEBUG=stackstress=1,,: value not understood\n");
+}
+END_TEST
+
 static void throwboom(void *arg)
 {
 	rt_knobs.traceback = (int32)(intptr)arg;
@@ -138,6 +173,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, boot_gives_the_main_thread_limit_zero);
 	tcase_add_test(tc, traceback_knob_takes_words_and_go_numbers);
 	tcase_add_test(tc, bad_knobs_are_reported_and_ignored);
+	tcase_add_test(tc, debug_knob_sets_each_key);
+	tcase_add_test(tc, bad_debug_keys_are_reported);
 	tcase_add_test(tc, throw_prints_and_exits_2);
 	tcase_add_test(tc, throw_with_traceback_crash_aborts);
 	tcase_add_test(tc, print_formats_numbers);
