@@ -6,6 +6,7 @@
 #ifndef GORT_DEFS_LINUX_H
 #define GORT_DEFS_LINUX_H
 
+#define NR_read                 3
 #define NR_write                4
 #define NR_mmap                 192     // mmap2: offset in pages
 #define NR_mprotect             125

@@ -6,6 +6,7 @@
 #ifndef GORT_DEFS_LINUX_H
 #define GORT_DEFS_LINUX_H
 
+#define NR_read                 0
 #define NR_write                1
 #define NR_mmap                 9       // offset in bytes
 #define NR_mprotect             10

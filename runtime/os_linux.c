@@ -17,6 +17,11 @@ enum {
 	rt_syscall6((nr), (intptr)(a), (intptr)(b), (intptr)(c), \
 		(intptr)(d), (intptr)(e), (intptr)(f))
 
+intptr rt_read(int32 fd, void *p, uintptr n)
+{
+	return SYS(NR_read, fd, p, n, 0, 0, 0);
+}
+
 intptr rt_write(int32 fd, const void *p, uintptr n)
 {
 	return SYS(NR_write, fd, p, n, 0, 0, 0);

@@ -15,6 +15,7 @@
 #include "asm.h"
 #include "atomic.h"
 #include "stack.h"
+#include "malloc.h"
 
 _Static_assert(offsetof(Gobuf, sp) == GOBUF_SP, "asm.h GOBUF_SP");
 _Static_assert(offsetof(Gobuf, limit) == GOBUF_LIMIT, "asm.h GOBUF_LIMIT");
@@ -85,6 +86,8 @@ static const struct { const char *key; int64 *field; } debugkeys[] = {
 	{"stackstress", &rt_knobs.stackstress},
 	{"stacksplit", &rt_knobs.stacksplit},
 	{"maxstack", &rt_knobs.maxstack},
+	{"memstats", &rt_knobs.memstats},
+	{"madvfree", &rt_knobs.madvfree},
 };
 
 // parseint reads a decimal integer that must end at end; false if not.
@@ -233,20 +236,40 @@ NOSPLIT void rt_minit(void)
 	rt_valgrind_stack_register(m->sysstack, m->sysstacktop);
 	m->segcache = m + 1;
 	rt_m = m;
+	m->mcache = rt_mcache_new();
 }
 
+// rt_boot runs once, before main (see boot below); later calls only
+// make sure the calling thread is an M.
 void rt_boot(int argc, char **argv, char **envp)
 {
+	static bool booted;
+
+	if (booted) {
+		rt_minit();
+		return;
+	}
+	booted = true;
 	rt_argc = argc;
 	rt_argv = argv;
 	rt_parseknobs(envp);
 	selfcheck();
+	rt_mallocinit();
 	rt_minit();
 	rt_cgate_init();
 	if (rt_knobs.maxstack > 0)
 		rt_maxstack = rt_knobs.maxstack;
 	if (rt_knobs.stacksplit)
 		atexit(rt_stack_printsplits);
+	if (rt_knobs.memstats)
+		atexit(rt_memstats_print);
+}
+
+// gort starts before main, as Go's runtime does: glibc hands constructors
+// argc, argv and envp.
+__attribute__((constructor)) static void boot(int argc, char **argv, char **envp)
+{
+	rt_boot(argc, argv, envp);
 }
 
 // ---- death ----

@@ -73,6 +73,7 @@ struct M {
 	uintptr sysstack;       // a private system stack for runtime work
 	uintptr sysstacktop;    //   (morestack's slow path, dying), its top
 	void    *segcache;      // SegCache (stack.h): free stack segments
+	struct MCache *mcache;  // small-object cache (malloc.h)
 };
 extern __thread M *rt_m __attribute__((tls_model("initial-exec")));
 
@@ -124,6 +125,8 @@ typedef struct Knobs {
 	int64 stackstress;      // every split gets an exact segment, freed on return
 	int64 stacksplit;       // count splits per call site, report at exit
 	int64 maxstack;         // bytes a goroutine's stack may reach (0: default)
+	int64 memstats;         // print the heap's statistics at exit
+	int64 madvfree;         // give pages back with MADV_FREE, not MADV_DONTNEED
 } Knobs;
 
 // ---- asm_<arch>.S: context switching ----
@@ -154,6 +157,7 @@ intptr  rt_syscall6(intptr nr, intptr a1, intptr a2, intptr a3,
 void    rt_sigreturn_tramp(void);       // SA_RESTORER target
 
 // ---- os_linux.c: one function per system call; errors are -errno ----
+intptr  rt_read(int32 fd, void *p, uintptr n);
 intptr  rt_write(int32 fd, const void *p, uintptr n);
 void   *rt_mmap(void *addr, uintptr n, int32 prot, int32 flags, int32 fd, uint64 off);
 int32   rt_munmap(void *addr, uintptr n);

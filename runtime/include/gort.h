@@ -6,12 +6,15 @@
  * API; <gort/abi.h> is the narrower contract for compilers.  Everything
  * here is gort_-prefixed and compiles as C99 and as C++.
  *
- * What is here so far: the version.  Goroutines, channels, select, defer,
- * sleep and GC'd allocation arrive with the scheduler, defer and heap
- * (docs/index.md lists the state of each subsystem).
+ * What is here so far: the version and the garbage-collected heap.
+ * Goroutines, channels, select, defer and sleep arrive with the scheduler
+ * and defer (docs/index.md lists the state of each subsystem).
  */
 #ifndef GORT_H
 #define GORT_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +29,62 @@ extern "C" {
 /* gort_version returns the library's version, "major.minor.patch": it can
  * differ from the GORT_VERSION_* this program was compiled with. */
 GORT_EXPORT const char *gort_version(void);
+
+/* ---- Memory ----
+ *
+ * All memory from gort is zeroed and garbage-collected: there is no free.
+ * Say what the collector may find in it:
+ *   gort_alloc(n)          anything: every word is scanned as a possible
+ *                          pointer (conservatively);
+ *   gort_alloc_noscan(n)   no pointers at all (strings, numbers): never
+ *                          scanned, and the fastest;
+ *   gort_alloc_typed(t, n) n values of type t: only the words t marks as
+ *                          pointers are scanned.
+ * Out of memory is fatal ("fatal error: out of memory"), never NULL.
+ */
+
+/* A type, for gort_alloc_typed: its size and which of its words hold
+ * pointers (bit i of ptrmask, least significant first, for word i; word =
+ * sizeof(void *)).  A NULL ptrmask means no pointers.  With pointers, size
+ * must be a multiple of the word. */
+typedef struct gort_type {
+	size_t size;
+	const unsigned char *ptrmask;
+} gort_type;
+
+GORT_EXPORT void *gort_alloc(size_t size);
+GORT_EXPORT void *gort_alloc_noscan(size_t size);
+GORT_EXPORT void *gort_alloc_typed(const gort_type *t, size_t n);
+
+/* gort_new(T): one zeroed T, scanned conservatively. */
+#define gort_new(T) ((T *)gort_alloc(sizeof(T)))
+/* gort_new_noscan(T): one zeroed T that holds no pointers. */
+#define gort_new_noscan(T) ((T *)gort_alloc_noscan(sizeof(T)))
+
+/* gort_free_os_memory gives every free page of the heap back to the
+ * operating system now, rather than when the scavenger would. */
+GORT_EXPORT void gort_free_os_memory(void);
+
+/* Heap statistics, like Go's runtime.MemStats (bytes unless named). */
+#define GORT_NSIZECLASSES 68
+typedef struct gort_memstats {
+	uint64_t heap_alloc;    /* in allocated objects */
+	uint64_t heap_sys;      /* of arena obtained from the OS */
+	uint64_t heap_inuse;    /* in spans holding objects */
+	uint64_t heap_idle;     /* in free spans */
+	uint64_t heap_released; /* of free spans given back to the OS */
+	uint64_t heap_reserved; /* of address space reserved for the arena */
+	uint64_t meta_sys;      /* of span and cache metadata */
+	uint64_t mallocs;       /* objects allocated */
+	uint64_t frees;         /* objects freed */
+	uint64_t tiny_allocs;   /* of them, tiny objects packed into blocks */
+	struct {
+		uint32_t size;  /* a size class (0 past the last) */
+		uint64_t mallocs;
+	} by_size[GORT_NSIZECLASSES];
+} gort_memstats;
+
+GORT_EXPORT void gort_read_memstats(gort_memstats *m);
 
 #ifdef __cplusplus
 }

@@ -37,4 +37,11 @@
 #define GORT_CGATE_RESERVE      61440
 #define GORT_CGATE_ARGS         128
 
+/* 4. Allocation.  gort_mallocgc(size, flags, type) returns zeroed,
+ *    garbage-collected memory: GORT_NOSCAN for memory without pointers;
+ *    otherwise type describes the element (size a multiple of type->size),
+ *    or NULL for memory scanned conservatively.  Never returns NULL. */
+#define GORT_NOSCAN             1
+GORT_EXPORT void *gort_mallocgc(size_t size, unsigned flags, const gort_type *type);
+
 #endif

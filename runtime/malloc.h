@@ -1,0 +1,230 @@
+// malloc.h: the heap.  See docs/heap.md for the tour; this is the reference.
+//
+// gort's allocator is Go's (itself from tcmalloc): memory is cut into
+// 8 KB pages; runs of pages are spans; a span either holds one large
+// object or many small objects of one size class.  Three layers hand out
+// small objects, each caching for the one above:
+//
+//   MCache     per M (per P once the scheduler has Ps): one span per span
+//              class to allocate from.  Only its own thread touches it: no
+//              lock on the fast path.
+//   MCentral   per span class: the spans with room, and the full ones.
+//              Has a lock.
+//   MHeap      the pages: free spans by length, coalesced on free; the map
+//              from every page to its span; the arena.  Has a lock.
+//
+// A span class is a size class and whether its objects hold pointers:
+// noscan objects (no pointers) sit in spans the collector never scans, so
+// the two kinds never share a span.
+//
+// Allocating a small object (rt_mallocgc), step by step:
+//   1. Round the size up to its size class (two lookup tables, O(1)).
+//      Pointer-free objects under 16 bytes go to the tiny allocator instead,
+//      which packs them into 16-byte blocks.
+//   2. Take the next free slot of the M's cached span for that span class:
+//      a bump of the span's freeindex.  Zero it if the span's memory may be
+//      dirty (fresh pages from the OS are already zero).
+//   3. If the cached span is full, MCentral gives the MCache another (under
+//      the class's lock), getting fresh spans from MHeap as needed.
+//   4. MHeap finds a free run of pages (free lists by length, then the
+//      large list), splits it, and records the new span in the page map;
+//      with no free run it maps more of the arena.
+//   5. For objects allocated with a type, the heap's pointer bitmap gets
+//      the type's pointer words; untyped objects are marked as all-pointer
+//      (scanned conservatively); noscan objects get nothing.
+// A large object (over 32 KB) is a span of its own straight from MHeap.
+//
+// The arena is one reservation of address space, sized at start to fit
+// RLIMIT_AS with room for the page map, the bitmaps, span metadata,
+// thread stacks and what the process already maps (seed 003).  Without a
+// limit, 64-bit targets reserve 64 GB and 32-bit targets what they can
+// get, from 1 GB down.  The arena is mapped in as it is used.  When it is
+// exhausted, the program dies with "fatal error: out of memory".
+//
+// Giving memory back (seed 000): free spans remember how many of their
+// pages are still resident.  After each free, if the resident free pages
+// exceed what the heap in use justifies (an eighth of it, and 4 MB at
+// least), the oldest free spans are released with madvise(MADV_DONTNEED)
+// (MADV_FREE with GORT_DEBUG=madvfree=1) until they do not.
+// gort_free_os_memory() releases all of them at once.
+//
+// For the collector (docs/gc.md, to come): every page maps to its span;
+// each heap word has a pointer bit and a mark bit in two side bitmaps
+// parallel to the arena (bit i of each for the word at arena_start +
+// i*PTRSIZE; the mark bit of an object is the one of its first word); each
+// span carries a sweep generation.  Until the collector lands the heap only
+// grows, except where the runtime frees its own memory (rt_free).
+//
+// Lock order: MHeap.lock may be taken while holding an MCentral lock,
+// never the other way round.
+#ifndef GORT_MALLOC_H
+#define GORT_MALLOC_H
+
+#include "runtime.h"
+
+enum {
+	PageShift       = 13,
+	PageSize        = 1 << PageShift,
+	PageMask        = PageSize - 1,
+	MaxSmallSize    = 32 << 10,
+	TinySize        = 16,
+	NumSizeClasses  = 68,           // upper bound; msize.c computes nsizeclasses
+	NumSpanClasses  = NumSizeClasses * 2,
+	MaxMHeapList    = 128,          // free lists for spans of 1..127 pages
+	HeapGrowChunk   = 1 << 20,      // the arena is mapped at least this much at a time
+	FixAllocChunk   = 16 << 10,
+};
+
+// ---- msize.c ----
+extern uint32 rt_nsizeclasses;
+extern uint32 rt_class_to_size[NumSizeClasses];
+extern uint32 rt_class_to_npages[NumSizeClasses];
+void    rt_sizeinit(void);
+uint32  rt_sizetoclass(uintptr size);   // size <= MaxSmallSize
+bool    rt_sizecheck(void);             // every class within its waste bound
+
+// ---- mfixalloc.c ----
+// FixAlloc hands out fixed-size runtime metadata (spans, caches) from
+// chunks of OS memory, with a free list; not part of the arena.  Callers
+// hold the lock that protects it.
+typedef struct FixAlloc {
+	uintptr size;
+	void    *list;          // freed blocks
+	byte    *chunk;         // the rest of the current chunk
+	uintptr nchunk;
+	uintptr inuse, sys;     // bytes handed out, bytes from the OS
+} FixAlloc;
+
+void    rt_fixalloc_init(FixAlloc *f, uintptr size);
+void   *rt_fixalloc_alloc(FixAlloc *f);
+void    rt_fixalloc_free(FixAlloc *f, void *p);
+
+// ---- mheap.c: spans ----
+enum {                  // MSpan.state
+	MSpanFree,      // on a free list of the heap
+	MSpanInUse,     // holding objects
+	MSpanStack,     // holding a stack segment
+	MSpanDead,      // metadata on the FixAlloc free list
+};
+
+typedef struct MSpan MSpan;
+struct MSpan {
+	MSpan   *next, *prev;   // in one list: a heap free list, or a central's
+	uintptr start;          // first page number (address >> PageShift)
+	uintptr npages;
+	uintptr elemsize;       // bytes per object (the whole span if large)
+	uint32  nelems;         // objects the span holds
+	uint32  freeindex;      // next slot never handed out
+	uint8   spanclass;      // sizeclass << 1 | noscan; 0 for large
+	uint8   state;          // MSpanFree ...
+	uint8   needzero;       // memory may be dirty: zero before handing out
+	uint8   incache;        // an MCache allocates from it
+	// Sweep generation, for the collector: with h the heap's sweepgen,
+	// sweepgen == h-2: needs sweeping; h-1: being swept; h: swept, ready.
+	uint32  sweepgen;
+	uint64  unusedsince;    // when it became free (ns), for the scavenger
+	uintptr npreleased;     // free pages returned to the OS
+};
+
+// Span lists are circular and doubly linked, with the head a sentinel span.
+static inline void rt_spanlist_init(MSpan *l)
+{
+	l->next = l->prev = l;
+}
+
+static inline bool rt_spanlist_empty(MSpan *l)
+{
+	return l->next == l;
+}
+
+static inline void rt_spanlist_insert(MSpan *l, MSpan *s)
+{
+	s->next = l->next;
+	s->prev = l;
+	l->next->prev = s;
+	l->next = s;
+}
+
+static inline void rt_spanlist_remove(MSpan *s)
+{
+	s->prev->next = s->next;
+	s->next->prev = s->prev;
+	s->next = s->prev = NULL;
+}
+
+static inline byte *rt_spanbase(MSpan *s)
+{
+	return (byte *)(s->start << PageShift);
+}
+
+typedef struct MCentral {
+	Lock    lock;
+	uint32  spanclass;
+	MSpan   nonempty;       // spans with free slots (list head)
+	MSpan   empty;          // full spans, or cached by an MCache
+} __attribute__((aligned(CACHELINESIZE))) MCentral;
+
+typedef struct MCache MCache;
+struct MCache {
+	MSpan   *alloc[NumSpanClasses];         // spans to allocate from
+	byte    *tiny;                          // current 16-byte tiny block
+	uintptr tinyoffset;
+	uint64  nmalloc[NumSizeClasses];        // small objects allocated here
+	uint64  ntiny;                          // tiny allocations
+	uint64  largealloc, nlargealloc;        // large objects
+	MCache  *link;                          // all caches, for stats
+};
+
+typedef struct MHeap {
+	Lock    lock;
+	MSpan   free[MaxMHeapList];     // free spans of i pages (list heads)
+	MSpan   freelarge;              // free spans of MaxMHeapList pages or more
+	MSpan   **spans;                // page map: arena page i -> its span
+	byte    *arena_start, *arena_used, *arena_end;
+	byte    *bitmap;                // pointer bits, then mark bits
+	uintptr bitmapsize;             // bytes of each of the two bitmaps
+	uint32  sweepgen;
+	FixAlloc spanalloc, cachealloc;
+	MCache  *caches;                // every MCache, for stats
+	// Page accounting, all under lock.
+	uintptr pagesinuse, pagesfree, pagesreleased, pagesstack;
+	uint64  largefree, nlargefree;  // large objects freed (rt_free)
+	uint64  nscavenged;             // times pages went back to the OS
+	MCentral central[NumSpanClasses];
+} MHeap;
+
+extern MHeap rt_mheap;
+
+void    rt_mheap_init(uintptr memlimit);
+MSpan  *rt_mheap_alloc(uintptr npages, uint8 state);
+void    rt_mheap_free(MSpan *s);
+MSpan  *rt_mheap_lookup(void *p);       // the span of an arena address, or NULL
+uintptr rt_mheap_scavenge(bool all);    // pages released
+uintptr rt_arenasize(uintptr limit, uintptr mapped);
+uintptr rt_memlimit(void);              // RLIMIT_AS, 0 if none
+
+// ---- mcentral.c ----
+void    rt_mcentral_init(MCentral *c, uint32 spanclass);
+MSpan  *rt_mcentral_cachespan(MCentral *c);
+void    rt_mcentral_uncachespan(MCentral *c, MSpan *s);
+
+// ---- mcache.c ----
+MCache *rt_mcache_new(void);
+MSpan  *rt_mcache_refill(MCache *c, uint32 spanclass);
+
+// ---- malloc.c ----
+enum {                  // rt_mallocgc flags
+	FlagNoScan      = 1,    // no pointers: never scanned
+	FlagNoZero      = 2,    // the caller overwrites it all at once
+};
+
+void    rt_mallocinit(void);
+struct gort_type;
+void   *rt_mallocgc(uintptr size, uint32 flags, const struct gort_type *typ);
+void    rt_free(void *p);               // runtime-internal: large objects
+bool    rt_pointerbit(void *p);         // may the word at p hold a pointer?
+void    rt_memstats_print(void);
+struct gort_memstats;
+void    rt_memstats_read(struct gort_memstats *m);
+
+#endif

@@ -1,0 +1,40 @@
+// mcache.c: the per-thread small-object cache.  See malloc.h.
+#include "runtime.h"
+#include "malloc.h"
+
+// emptyspan stands in for "no span" in every MCache slot: it is always
+// full, so the fast path needs no NULL check before it refills.
+static MSpan emptyspan;
+
+MCache *rt_mcache_new(void)
+{
+	MHeap *h = &rt_mheap;
+	MCache *c;
+	uint32 i;
+
+	rt_lock(&h->lock);
+	c = rt_fixalloc_alloc(&h->cachealloc);
+	c->link = h->caches;
+	h->caches = c;
+	rt_unlock(&h->lock);
+	for (i = 0; i < NumSpanClasses; i++)
+		c->alloc[i] = &emptyspan;
+	return c;
+}
+
+// rt_mcache_refill swaps the full span of a span class for one with room;
+// NULL when the heap is out of memory.
+MSpan *rt_mcache_refill(MCache *c, uint32 spanclass)
+{
+	MCentral *central = &rt_mheap.central[spanclass];
+	MSpan *s = c->alloc[spanclass];
+
+	if (s != &emptyspan)
+		rt_mcentral_uncachespan(central, s);
+	c->alloc[spanclass] = &emptyspan;
+	s = rt_mcentral_cachespan(central);
+	if (s == NULL)
+		return NULL;
+	c->alloc[spanclass] = s;
+	return s;
+}

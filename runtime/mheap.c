@@ -1,0 +1,388 @@
+// mheap.c: the page heap, the arena and the scavenger.  See malloc.h.
+#include <string.h>
+
+#include "runtime.h"
+#include "malloc.h"
+
+MHeap rt_mheap;
+
+enum {
+	RlimitAS         = 9,
+	ThreadReserve    = 32 << 20,    // thread stacks and what else libc maps
+	MinArena         = 16 << 20,
+	ScavengeMinKeep  = (4 << 20) >> PageShift,
+	MadvDontneed     = 4,
+	MadvFree         = 8,
+};
+
+// ---- sizing the arena (seed 003) ----
+
+// rt_memlimit returns RLIMIT_AS, or 0 when there is none.
+uintptr rt_memlimit(void)
+{
+	Rlimit r;
+
+	if (rt_getrlimit(RlimitAS, &r) != 0 || r.cur == ~(uint64)0 ||
+	    r.cur >= (uint64)~(uintptr)0)
+		return 0;
+	return (uintptr)r.cur;
+}
+
+// mappednow returns the bytes of address space the process maps already,
+// from /proc/self/statm (raw calls: this runs before anything else).
+static uintptr mappednow(void)
+{
+	char buf[64];
+	intptr n, i;
+	int32 fd;
+	uintptr pages = 0;
+
+	fd = rt_open("/proc/self/statm", 0);
+	if (fd < 0)
+		return 64 << 20;        // a guess, erring on the safe side
+	n = rt_read(fd, buf, sizeof buf - 1);
+	rt_close(fd);
+	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		pages = pages * 10 + (buf[i] - '0');
+	return pages * 4096;
+}
+
+// rt_arenasize returns the arena that fits under an address-space limit,
+// given what is mapped already; 0 means no limit.  A share of the budget
+// stays outside for goroutine stacks (an eighth, 8 MB at least) and for
+// thread stacks and libc.  The rest is split between the arena and what
+// the heap maps beside it, per page: a page-map entry, the page's bitmap
+// bits (two per word), and, at worst, one MSpan.
+uintptr rt_arenasize(uintptr limit, uintptr mapped)
+{
+	uintptr avail, stacks;
+
+	if (limit == 0)
+		return 0;
+	if (limit < mapped + ThreadReserve + (24 << 20))
+		return MinArena;        // cannot fit: reserving will say so
+	avail = limit - mapped - ThreadReserve;
+	stacks = avail / 8 > (8 << 20) ? avail / 8 : 8 << 20;
+	avail -= stacks;
+	return avail / (PageSize + PTRSIZE + sizeof(MSpan) + PageSize / (4 * PTRSIZE)) * PageSize;
+}
+
+// ---- the arena ----
+
+static void initlists(MHeap *h)
+{
+	uint32 i;
+
+	for (i = 0; i < MaxMHeapList; i++)
+		rt_spanlist_init(&h->free[i]);
+	rt_spanlist_init(&h->freelarge);
+}
+
+// reserve claims the arena and its side tables in one range:
+// [page map][pointer bits][mark bits][arena].
+static bool reserve(MHeap *h, uintptr arena)
+{
+	uintptr mapsize, bitsize, total;
+	byte *p;
+
+	mapsize = (arena / PageSize * PTRSIZE + PageMask) & ~(uintptr)PageMask;
+	bitsize = (arena / PTRSIZE / 8 + PageMask) & ~(uintptr)PageMask;
+	total = mapsize + 2 * bitsize + arena;
+	p = rt_sys_reserve(total);
+	if (p == NULL)
+		return false;
+	h->spans = (MSpan **)p;
+	h->bitmap = p + mapsize;
+	h->bitmapsize = bitsize;
+	h->arena_start = h->arena_used = p + mapsize + 2 * bitsize;
+	h->arena_end = h->arena_start + arena;
+	return true;
+}
+
+void rt_mheap_init(uintptr memlimit)
+{
+	MHeap *h = &rt_mheap;
+	uintptr arena = rt_arenasize(memlimit, mappednow());
+	uint32 i;
+
+	initlists(h);
+	rt_fixalloc_init(&h->spanalloc, sizeof(MSpan));
+	rt_fixalloc_init(&h->cachealloc, sizeof(MCache));
+	for (i = 0; i < NumSpanClasses; i++)
+		rt_mcentral_init(&h->central[i], i);
+	h->sweepgen = 2;
+	if (arena == 0)         // no limit: generous on 64-bit, what fits on 32
+		arena = PTRSIZE == 8 ? (uintptr)64 << 30 : (uintptr)1 << 30;
+	for (; arena >= MinArena; arena = arena / 2 & ~(uintptr)PageMask)
+		if (reserve(h, arena))
+			return;
+	rt_throw("out of memory: cannot reserve a heap arena");
+}
+
+// mapside maps the page map and bitmap entries for [from, to) of the arena.
+static bool mapside(MHeap *h, byte *from, byte *to)
+{
+	uintptr a = (uintptr)(from - h->arena_start), b = (uintptr)(to - h->arena_start);
+	uintptr lo, hi;
+	int32 i;
+
+	lo = (a / PageSize * PTRSIZE) & ~(uintptr)PageMask;
+	hi = ((b / PageSize * PTRSIZE) + PageMask) & ~(uintptr)PageMask;
+	if (hi > lo && !rt_sys_map((byte *)h->spans + lo, hi - lo))
+		return false;
+	lo = (a / PTRSIZE / 8) & ~(uintptr)PageMask;
+	hi = ((b / PTRSIZE / 8) + PageMask) & ~(uintptr)PageMask;
+	for (i = 0; i < 2 && hi > lo; i++)
+		if (!rt_sys_map(h->bitmap + i * h->bitmapsize + lo, hi - lo))
+			return false;
+	return true;
+}
+
+static void setspans(MHeap *h, MSpan *s, bool all)
+{
+	uintptr first = s->start - ((uintptr)h->arena_start >> PageShift), i;
+
+	if (!all) {
+		h->spans[first] = s;
+		h->spans[first + s->npages - 1] = s;
+		return;
+	}
+	for (i = 0; i < s->npages; i++)
+		h->spans[first + i] = s;
+}
+
+static void freelocked(MHeap *h, MSpan *s);
+
+// grow maps at least npages more of the arena and frees them into the
+// heap.  Heap must be locked.
+static bool grow(MHeap *h, uintptr npages)
+{
+	uintptr n = npages << PageShift;
+	MSpan *s;
+
+	if (n < HeapGrowChunk)
+		n = HeapGrowChunk;
+	if (n > (uintptr)(h->arena_end - h->arena_used))
+		n = (uintptr)(h->arena_end - h->arena_used);
+	if (n < (npages << PageShift))
+		return false;
+	if (!rt_sys_map(h->arena_used, n) || !mapside(h, h->arena_used, h->arena_used + n))
+		return false;
+	s = rt_fixalloc_alloc(&h->spanalloc);
+	s->start = (uintptr)h->arena_used >> PageShift;
+	s->npages = n >> PageShift;
+	s->needzero = 0;        // fresh pages read as zero
+	h->arena_used += n;
+	h->pagesinuse += s->npages;     // freelocked moves them to free
+	freelocked(h, s);
+	return true;
+}
+
+// ---- allocating and freeing spans ----
+
+// bestfit finds the smallest free large span with at least npages
+// (lowest address among equals).
+static MSpan *bestfit(MSpan *list, uintptr npages)
+{
+	MSpan *s, *best = NULL;
+
+	for (s = list->next; s != list; s = s->next)
+		if (s->npages >= npages && (best == NULL || s->npages < best->npages ||
+		    (s->npages == best->npages && s->start < best->start)))
+			best = s;
+	return best;
+}
+
+static MSpan *findfree(MHeap *h, uintptr npages)
+{
+	uintptr n;
+
+	for (n = npages; n < MaxMHeapList; n++)
+		if (!rt_spanlist_empty(&h->free[n]))
+			return h->free[n].next;
+	return bestfit(&h->freelarge, npages);
+}
+
+static MSpan *alloclocked(MHeap *h, uintptr npages)
+{
+	MSpan *s, *t;
+	uintptr rel;
+
+	s = findfree(h, npages);
+	if (s == NULL) {
+		if (!grow(h, npages))
+			return NULL;
+		s = findfree(h, npages);
+	}
+	rt_spanlist_remove(s);
+	if (s->npages > npages) {       // split off the rest
+		t = rt_fixalloc_alloc(&h->spanalloc);
+		t->start = s->start + npages;
+		t->npages = s->npages - npages;
+		t->needzero = s->needzero;
+		t->unusedsince = s->unusedsince;
+		rel = s->npreleased * t->npages / s->npages;
+		t->npreleased = rel;
+		s->npreleased -= rel;
+		s->npages = npages;
+		t->state = MSpanFree;
+		setspans(h, t, false);
+		rt_spanlist_insert(t->npages < MaxMHeapList ? &h->free[t->npages] : &h->freelarge, t);
+	}
+	h->pagesfree -= npages;
+	h->pagesreleased -= s->npreleased;
+	h->pagesinuse += npages;
+	s->npreleased = 0;
+	setspans(h, s, true);
+	return s;
+}
+
+// rt_mheap_alloc returns a span of npages in the given state, with its
+// pointer and mark bits clear; s->needzero says if its memory may be dirty.
+MSpan *rt_mheap_alloc(uintptr npages, uint8 state)
+{
+	MHeap *h = &rt_mheap;
+	MSpan *s;
+
+	rt_lock(&h->lock);
+	s = alloclocked(h, npages);
+	if (s != NULL) {
+		s->state = state;
+		s->sweepgen = h->sweepgen;
+		s->incache = 0;
+		s->freeindex = 0;
+		if (state == MSpanStack)
+			h->pagesstack += npages;
+	}
+	rt_unlock(&h->lock);
+	return s;
+}
+
+static void clearbits(MHeap *h, MSpan *s)
+{
+	uintptr off = (uintptr)(rt_spanbase(s) - h->arena_start) / PTRSIZE / 8;
+	uintptr n = (s->npages << PageShift) / PTRSIZE / 8;
+
+	memset(h->bitmap + off, 0, n);
+	memset(h->bitmap + h->bitmapsize + off, 0, n);
+}
+
+static MSpan *spanat(MHeap *h, uintptr page)
+{
+	uintptr first = (uintptr)h->arena_start >> PageShift;
+
+	if (page < first || page >= ((uintptr)h->arena_used >> PageShift))
+		return NULL;
+	return h->spans[page - first];
+}
+
+// freelocked returns s to the free lists, merging it with free neighbours.
+static void freelocked(MHeap *h, MSpan *s)
+{
+	MSpan *t;
+
+	s->state = MSpanFree;
+	s->unusedsince = rt_nanotime();
+	h->pagesinuse -= s->npages;
+	h->pagesfree += s->npages;
+	h->pagesreleased += s->npreleased;
+	t = spanat(h, s->start - 1);
+	if (t != NULL && t->state == MSpanFree) {
+		rt_spanlist_remove(t);
+		s->start = t->start;
+		s->npages += t->npages;
+		s->npreleased += t->npreleased;
+		s->needzero |= t->needzero;
+		rt_fixalloc_free(&h->spanalloc, t);
+	}
+	t = spanat(h, s->start + s->npages);
+	if (t != NULL && t->state == MSpanFree) {
+		rt_spanlist_remove(t);
+		s->npages += t->npages;
+		s->npreleased += t->npreleased;
+		s->needzero |= t->needzero;
+		rt_fixalloc_free(&h->spanalloc, t);
+	}
+	setspans(h, s, false);
+	rt_spanlist_insert(s->npages < MaxMHeapList ? &h->free[s->npages] : &h->freelarge, s);
+}
+
+static uintptr scavengelocked(MHeap *h, uintptr keep);
+
+// rt_mheap_free returns a span to the heap; its memory is dirty from now.
+// Then, if the heap keeps more free pages resident than its use justifies,
+// the scavenger gives the oldest back to the OS.
+void rt_mheap_free(MSpan *s)
+{
+	MHeap *h = &rt_mheap;
+	uintptr keep;
+
+	rt_lock(&h->lock);
+	if (s->state == MSpanStack)
+		h->pagesstack -= s->npages;
+	clearbits(h, s);
+	s->needzero = 1;
+	freelocked(h, s);
+	keep = h->pagesinuse / 8 > ScavengeMinKeep ? h->pagesinuse / 8 : ScavengeMinKeep;
+	scavengelocked(h, keep);
+	rt_unlock(&h->lock);
+}
+
+MSpan *rt_mheap_lookup(void *p)
+{
+	MHeap *h = &rt_mheap;
+
+	if ((byte *)p < h->arena_start || (byte *)p >= h->arena_used)
+		return NULL;
+	return h->spans[((uintptr)p - (uintptr)h->arena_start) >> PageShift];
+}
+
+// ---- giving memory back (seed 000) ----
+
+static MSpan *oldestresident(MHeap *h)
+{
+	MSpan *s, *best = NULL, *list;
+	uint32 i;
+
+	for (i = 1; i <= MaxMHeapList; i++) {
+		list = i < MaxMHeapList ? &h->free[i] : &h->freelarge;
+		for (s = list->next; s != list; s = s->next)
+			if (s->npreleased < s->npages &&
+			    (best == NULL || s->unusedsince < best->unusedsince))
+				best = s;
+	}
+	return best;
+}
+
+// scavengelocked releases the oldest free spans until at most keep free
+// pages stay resident; returns the pages released.  Heap locked.
+static uintptr scavengelocked(MHeap *h, uintptr keep)
+{
+	uintptr released = 0, n;
+	MSpan *s;
+	bool dontneed = !rt_knobs.madvfree;
+
+	while (h->pagesfree - h->pagesreleased > keep && (s = oldestresident(h)) != NULL) {
+		n = s->npages - s->npreleased;
+		rt_madvise(rt_spanbase(s), s->npages << PageShift,
+			dontneed ? MadvDontneed : MadvFree);
+		s->npreleased = s->npages;
+		if (dontneed)
+			s->needzero = 0;        // DONTNEED pages come back as zeros
+		h->pagesreleased += n;
+		released += n;
+		h->nscavenged++;
+	}
+	return released;
+}
+
+uintptr rt_mheap_scavenge(bool all)
+{
+	MHeap *h = &rt_mheap;
+	uintptr n;
+
+	rt_lock(&h->lock);
+	n = scavengelocked(h, all ? 0 : h->pagesinuse / 8);
+	rt_unlock(&h->lock);
+	return n;
+}
