@@ -17,34 +17,67 @@ enum {
 
 // ---- sizing the arena (seed 003) ----
 
-// rt_memlimit returns RLIMIT_AS, or 0 when there is none.
+// rt_memlimit returns the address-space limit the heap must fit in:
+// RLIMIT_AS, or GORT_DEBUG=memlimit=N if lower (a limit gort keeps to
+// itself: under qemu-user, where RLIMIT_AS is ignored, it is the only
+// one); 0 when there is none.
 uintptr rt_memlimit(void)
 {
+	uintptr limit = 0;
 	Rlimit r;
 
-	if (rt_getrlimit(RlimitAS, &r) != 0 || r.cur == ~(uint64)0 ||
-	    r.cur >= (uint64)~(uintptr)0)
-		return 0;
-	return (uintptr)r.cur;
+	if (rt_getrlimit(RlimitAS, &r) == 0 && r.cur != ~(uint64)0 &&
+	    r.cur < (uint64)~(uintptr)0)
+		limit = (uintptr)r.cur;
+	if (rt_knobs.memlimit > 0 && (uint64)rt_knobs.memlimit < (uint64)~(uintptr)0 &&
+	    (limit == 0 || (uintptr)rt_knobs.memlimit < limit))
+		limit = (uintptr)rt_knobs.memlimit;
+	return limit;
 }
 
-// mappednow returns the bytes of address space the process maps already,
-// from /proc/self/statm (raw calls: this runs before anything else).
+// mappednow returns the bytes of address space the process maps already:
+// the sum of the ranges in /proc/self/maps, read with raw calls (this runs
+// before anything else).  Not /proc/self/statm: under qemu-user that
+// describes qemu, while maps describes the emulated process.
 static uintptr mappednow(void)
 {
-	char buf[64];
+	char buf[512];
+	uintptr total = 0, lo = 0, v = 0;
+	bool atstart = true, inlo = false, inhi = false;
 	intptr n, i;
 	int32 fd;
-	uintptr pages = 0;
 
-	fd = rt_open("/proc/self/statm", 0);
+	fd = rt_open("/proc/self/maps", 0);
 	if (fd < 0)
 		return 64 << 20;        // a guess, erring on the safe side
-	n = rt_read(fd, buf, sizeof buf - 1);
+	while ((n = rt_read(fd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			char ch = buf[i];
+			int32 d = ch >= '0' && ch <= '9' ? ch - '0' :
+				ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+
+			if (atstart) {          // each line: start-end ...
+				atstart = false;
+				inlo = true;
+				v = 0;
+			}
+			if ((inlo || inhi) && d >= 0) {
+				v = v * 16 + d;
+			} else if (inlo && ch == '-') {
+				lo = v;
+				v = 0;
+				inlo = false;
+				inhi = true;
+			} else if (inhi) {
+				total += v - lo;
+				inhi = false;
+			}
+			if (ch == '\n')
+				atstart = true;
+		}
+	}
 	rt_close(fd);
-	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
-		pages = pages * 10 + (buf[i] - '0');
-	return pages * 4096;
+	return total;
 }
 
 // rt_arenasize returns the arena that fits under an address-space limit,
@@ -87,14 +120,17 @@ static bool reserve(MHeap *h, uintptr arena)
 
 	mapsize = (arena / PageSize * PTRSIZE + PageMask) & ~(uintptr)PageMask;
 	bitsize = (arena / PTRSIZE / 8 + PageMask) & ~(uintptr)PageMask;
-	total = mapsize + 2 * bitsize + arena;
+	total = mapsize + 2 * bitsize + arena + PageSize;
 	p = rt_sys_reserve(total);
 	if (p == NULL)
 		return false;
 	h->spans = (MSpan **)p;
 	h->bitmap = p + mapsize;
 	h->bitmapsize = bitsize;
-	h->arena_start = h->arena_used = p + mapsize + 2 * bitsize;
+	// Page numbers are addresses >> PageShift: the arena starts on a heap
+	// page, which mmap's 4 KB alignment does not promise.
+	h->arena_start = (byte *)(((uintptr)p + mapsize + 2 * bitsize + PageMask) & ~(uintptr)PageMask);
+	h->arena_used = h->arena_start;
 	h->arena_end = h->arena_start + arena;
 	return true;
 }

@@ -88,6 +88,7 @@ static const struct { const char *key; int64 *field; } debugkeys[] = {
 	{"maxstack", &rt_knobs.maxstack},
 	{"memstats", &rt_knobs.memstats},
 	{"madvfree", &rt_knobs.madvfree},
+	{"memlimit", &rt_knobs.memlimit},
 };
 
 // parseint reads a decimal integer that must end at end; false if not.

@@ -127,6 +127,7 @@ typedef struct Knobs {
 	int64 maxstack;         // bytes a goroutine's stack may reach (0: default)
 	int64 memstats;         // print the heap's statistics at exit
 	int64 madvfree;         // give pages back with MADV_FREE, not MADV_DONTNEED
+	int64 memlimit;         // bytes of address space the heap must fit in
 } Knobs;
 
 // ---- asm_<arch>.S: context switching ----

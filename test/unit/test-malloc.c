@@ -1,0 +1,317 @@
+// test-malloc: the heap.  Size classes, small, tiny and large objects,
+// pointer bits, spans and their coalescing, cache refills, giving memory
+// back to the OS, and many threads allocating at once.
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gort.h"
+#include "rtcheck.h"
+#include "runtime.h"
+#include "malloc.h"
+
+static bool allzero(const byte *p, uintptr n)
+{
+	uintptr i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+static long rsspages(void)
+{
+	long size, res = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%ld %ld", &size, &res), 2);
+	fclose(f);
+	return res;
+}
+
+START_TEST(size_classes_keep_their_bounds)
+{
+	ck_assert(rt_sizecheck());
+	ck_assert_uint_ge(rt_nsizeclasses, 60);
+	ck_assert_uint_le(rt_nsizeclasses, NumSizeClasses);
+	ck_assert_uint_eq(rt_class_to_size[rt_nsizeclasses - 1], MaxSmallSize);
+	ck_assert_uint_eq(rt_class_to_size[rt_sizetoclass(1)], 8);
+	ck_assert_uint_eq(rt_class_to_size[rt_sizetoclass(17)], 32);
+	ck_assert_uint_eq(rt_class_to_size[rt_sizetoclass(1025)], 1152);
+}
+END_TEST
+
+START_TEST(small_objects_are_zeroed_aligned_and_sized_by_class)
+{
+	uintptr size;
+	byte *p;
+	MSpan *s;
+
+	for (size = 1; size <= MaxSmallSize; size += size < 256 ? 1 : 97) {
+		p = gort_alloc(size);
+		s = rt_mheap_lookup(p);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_eq(s->state, MSpanInUse);
+		ck_assert_uint_eq(s->elemsize, rt_class_to_size[rt_sizetoclass(size)]);
+		ck_assert_uint_eq(((uintptr)p - (uintptr)rt_spanbase(s)) % s->elemsize, 0);
+		ck_assert_uint_eq((uintptr)p % (size >= 16 ? 16 : 8), 0);
+		ck_assert(allzero(p, s->elemsize));
+		memset(p, 0xa5, size);
+	}
+}
+END_TEST
+
+START_TEST(objects_do_not_overlap)
+{
+	enum { N = 5000 };
+	static byte *p[N];
+	int i;
+
+	for (i = 0; i < N; i++) {
+		p[i] = gort_alloc(40);
+		memset(p[i], i & 0xff, 40);
+	}
+	for (i = 0; i < N; i++)
+		ck_assert(p[i][0] == (i & 0xff) && p[i][39] == (i & 0xff));
+}
+END_TEST
+
+START_TEST(pointer_free_objects_never_share_a_span_with_others)
+{
+	MSpan *a = rt_mheap_lookup(gort_alloc_noscan(64));
+	MSpan *b = rt_mheap_lookup(gort_alloc(64));
+
+	ck_assert_ptr_ne(a, b);
+	ck_assert_uint_eq(a->spanclass & 1, 1);
+	ck_assert_uint_eq(b->spanclass & 1, 0);
+	ck_assert_uint_eq(a->spanclass >> 1, b->spanclass >> 1);
+}
+END_TEST
+
+START_TEST(pointer_bits_follow_the_type)
+{
+	static const unsigned char mask[] = {0x5};      // words 0 and 2
+	gort_type t = {3 * sizeof(void *), mask};
+	void **u = gort_alloc(3 * sizeof(void *));
+	void **v = gort_alloc_typed(&t, 1);
+	void **w = gort_alloc_typed(&t, 4);
+	int i;
+
+	for (i = 0; i < 3; i++)         // untyped: every word may be a pointer
+		ck_assert(rt_pointerbit(&u[i]));
+	ck_assert(rt_pointerbit(&v[0]) && !rt_pointerbit(&v[1]) && rt_pointerbit(&v[2]));
+	for (i = 0; i < 12; i++)        // arrays repeat the mask per element
+		ck_assert_msg(rt_pointerbit(&w[i]) == (i % 3 != 1), "word %d", i);
+}
+END_TEST
+
+START_TEST(tiny_objects_pack_into_aligned_blocks)
+{
+	byte *a, *b, *c, *d;
+
+	a = gort_alloc_noscan(8);
+	b = gort_alloc_noscan(4);
+	c = gort_alloc_noscan(2);
+	d = gort_alloc_noscan(1);
+	// One 16-byte block: 8 at 0, 4 at 8, 2 at 12, 1 at 14.
+	ck_assert_uint_eq((uintptr)a % 8, 0);
+	ck_assert_ptr_eq(b, a + 8);
+	ck_assert_ptr_eq(c, a + 12);
+	ck_assert_ptr_eq(d, a + 14);
+	ck_assert_uint_eq(rt_mheap_lookup(a)->elemsize, TinySize);
+	// An 8-byte object no longer fits: a new block, 8-aligned.
+	b = gort_alloc_noscan(8);
+	ck_assert_uint_eq((uintptr)b % 8, 0);
+	ck_assert((uintptr)b / TinySize != (uintptr)a / TinySize);
+	ck_assert(allzero(b, 8));
+}
+END_TEST
+
+START_TEST(large_objects_get_their_own_span_and_come_back_zeroed)
+{
+	byte *p, *q;
+	MSpan *s;
+
+	p = gort_alloc(100000);
+	s = rt_mheap_lookup(p);
+	ck_assert_ptr_eq(p, rt_spanbase(s));
+	ck_assert_uint_eq(s->spanclass >> 1, 0);
+	ck_assert_uint_eq(s->npages, (100000 + PageSize - 1) / PageSize);
+	ck_assert_ptr_eq(rt_mheap_lookup(p + 99999), s);
+	ck_assert(allzero(p, 100000));
+	memset(p, 0x77, 100000);
+	rt_free(p);
+	q = gort_alloc(100000);         // the same pages, dirty: zeroed again
+	ck_assert(allzero(q, 100000));
+}
+END_TEST
+
+START_TEST(free_spans_coalesce)
+{
+	MSpan *a, *b, *c, *m;
+	uintptr start;
+
+	a = rt_mheap_alloc(3, MSpanInUse);
+	b = rt_mheap_alloc(3, MSpanInUse);
+	c = rt_mheap_alloc(3, MSpanInUse);
+	ck_assert_uint_eq(b->start, a->start + 3);
+	ck_assert_uint_eq(c->start, b->start + 3);
+	start = a->start;
+	rt_mheap_free(a);
+	rt_mheap_free(c);
+	rt_mheap_free(b);
+	m = rt_mheap_lookup((void *)(start << PageShift));
+	ck_assert_uint_eq(m->state, MSpanFree);
+	ck_assert_uint_eq(m->start, start);
+	ck_assert_uint_ge(m->npages, 9);
+}
+END_TEST
+
+START_TEST(a_full_span_is_swapped_for_a_fresh_one)
+{
+	MSpan *first, *s;
+	uint32 i, n;
+	byte *p;
+
+	p = gort_alloc(2048);
+	first = rt_mheap_lookup(p);
+	n = first->nelems - first->freeindex;
+	for (i = 0; i < n; i++)
+		ck_assert_ptr_eq(rt_mheap_lookup(gort_alloc(2048)), first);
+	s = rt_mheap_lookup(gort_alloc(2048));
+	ck_assert_ptr_ne(s, first);
+	ck_assert_uint_eq(first->incache, 0);
+	ck_assert_uint_eq(first->freeindex, first->nelems);
+	ck_assert_uint_eq(s->incache, 1);
+}
+END_TEST
+
+START_TEST(freed_memory_goes_back_to_the_os)
+{
+	uintptr n = 64 << 20;
+	long before, touched, after;
+	gort_memstats m;
+	byte *p;
+
+	p = gort_alloc_noscan(n);
+	before = rsspages();
+	memset(p, 1, n);
+	touched = rsspages();
+	ck_assert_int_ge(touched - before, (long)(n / 4096) * 9 / 10);
+	rt_free(p);
+	gort_free_os_memory();
+	after = rsspages();
+	gort_read_memstats(&m);
+	ck_assert_msg(touched - after >= (long)(n / 4096) * 9 / 10,
+		"RSS fell by %ld pages of %ld", touched - after, (long)(n / 4096));
+	ck_assert_uint_ge(m.heap_released, n);
+	ck_assert_uint_eq(m.heap_released, m.heap_idle);
+}
+END_TEST
+
+START_TEST(memstats_count_what_was_allocated)
+{
+	gort_memstats a, b;
+	int i;
+
+	gort_read_memstats(&a);
+	for (i = 0; i < 1000; i++)
+		gort_alloc(48);
+	gort_alloc(1 << 20);
+	for (i = 0; i < 10; i++)
+		gort_alloc_noscan(3);
+	gort_read_memstats(&b);
+	ck_assert_uint_eq(b.mallocs - a.mallocs, 1000 + 1 + (b.by_size[1].mallocs - a.by_size[1].mallocs));
+	ck_assert_uint_eq(b.tiny_allocs - a.tiny_allocs, 10);
+	ck_assert_uint_ge(b.heap_alloc - a.heap_alloc, 1000 * 48 + (1 << 20));
+	ck_assert_uint_le(b.heap_inuse, b.heap_sys);
+	ck_assert_uint_le(b.heap_sys, b.heap_reserved);
+}
+END_TEST
+
+enum { Threads = 4, PerThread = 50000 };
+
+static void *hammer(void *arg)
+{
+	uintptr seed = (uintptr)arg, i, size;
+	uintptr **keep = malloc(PerThread * sizeof *keep);
+
+	rt_minit();
+	for (i = 0; i < PerThread; i++) {
+		size = 8 + (seed * 7919 + i * 104729) % 3000;
+		keep[i] = gort_alloc(size);
+		keep[i][0] = seed << 20 | i;
+	}
+	for (i = 0; i < PerThread; i++)
+		if (keep[i][0] != (seed << 20 | i))
+			return (void *)1;
+	free(keep);
+	return NULL;
+}
+
+START_TEST(many_threads_allocate_at_once)
+{
+	pthread_t t[Threads];
+	void *r;
+	uintptr i;
+
+	for (i = 0; i < Threads; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, hammer, (void *)(i + 1)), 0);
+	for (i = 0; i < Threads; i++) {
+		pthread_join(t[i], &r);
+		ck_assert_ptr_null(r);
+	}
+}
+END_TEST
+
+START_TEST(the_arena_starts_on_a_heap_page)
+{
+	// mmap aligns to 4 KB; page numbers need the heap's 8 KB pages.
+	ck_assert_uint_eq((uintptr)rt_mheap.arena_start % PageSize, 0);
+	ck_assert_uint_eq((uintptr)rt_mheap.arena_end % PageSize, 0);
+}
+END_TEST
+
+START_TEST(arena_size_fits_the_limit)
+{
+	uintptr mapped = 20 << 20, arena = rt_arenasize(256 << 20, mapped);
+
+	ck_assert_uint_eq(rt_arenasize(0, mapped), 0);
+	ck_assert_uint_eq(arena % PageSize, 0);
+	ck_assert_uint_ge(arena, 150 << 20);
+	// arena + page map + bitmaps + worst-case span metadata + a share for
+	// stacks + thread stacks + what is mapped: within the limit.
+	ck_assert_uint_le(mapped + (32 << 20) + (arena / 7) + arena +
+		arena / PageSize * (PTRSIZE + sizeof(MSpan)) + arena / (4 * PTRSIZE),
+		(uintptr)256 << 20);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("malloc");
+	TCase *tc = tcase_create("heap");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, size_classes_keep_their_bounds);
+	tcase_add_test(tc, small_objects_are_zeroed_aligned_and_sized_by_class);
+	tcase_add_test(tc, objects_do_not_overlap);
+	tcase_add_test(tc, pointer_free_objects_never_share_a_span_with_others);
+	tcase_add_test(tc, pointer_bits_follow_the_type);
+	tcase_add_test(tc, tiny_objects_pack_into_aligned_blocks);
+	tcase_add_test(tc, large_objects_get_their_own_span_and_come_back_zeroed);
+	tcase_add_test(tc, free_spans_coalesce);
+	tcase_add_test(tc, a_full_span_is_swapped_for_a_fresh_one);
+	tcase_add_test(tc, freed_memory_goes_back_to_the_os);
+	tcase_add_test(tc, memstats_count_what_was_allocated);
+	tcase_add_test(tc, many_threads_allocate_at_once);
+	tcase_add_test(tc, the_arena_starts_on_a_heap_page);
+	tcase_add_test(tc, arena_size_fits_the_limit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RTCHECK_MAIN(make_suite)
