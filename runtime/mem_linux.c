@@ -32,11 +32,14 @@ void *rt_sys_reserve(uintptr n)
 }
 
 // rt_sys_map: v and n must lie inside a range rt_sys_reserve returned.
-bool rt_sys_map(void *v, uintptr n)
+// With populate, the kernel fills in every page at once (for memory about
+// to be used whole: far cheaper than a fault per page).
+bool rt_sys_map(void *v, uintptr n, bool populate)
 {
 	void *p;
 
-	p = rt_mmap(v, n, ProtRW, MapPrivate | MapAnon | MapFixed, -1, 0);
+	p = rt_mmap(v, n, ProtRW, MapPrivate | MapAnon | MapFixed |
+		(populate ? MapPopulate : 0), -1, 0);
 	return p == v;
 }
 

@@ -164,12 +164,12 @@ static bool mapside(MHeap *h, byte *from, byte *to)
 
 	lo = (a / PageSize * PTRSIZE) & ~(uintptr)PageMask;
 	hi = ((b / PageSize * PTRSIZE) + PageMask) & ~(uintptr)PageMask;
-	if (hi > lo && !rt_sys_map((byte *)h->spans + lo, hi - lo))
+	if (hi > lo && !rt_sys_map((byte *)h->spans + lo, hi - lo, false))
 		return false;
 	lo = (a / PTRSIZE / 8) & ~(uintptr)PageMask;
 	hi = ((b / PTRSIZE / 8) + PageMask) & ~(uintptr)PageMask;
 	for (i = 0; i < 2 && hi > lo; i++)
-		if (!rt_sys_map(h->bitmap + i * h->bitmapsize + lo, hi - lo))
+		if (!rt_sys_map(h->bitmap + i * h->bitmapsize + lo, hi - lo, false))
 			return false;
 	return true;
 }
@@ -202,7 +202,8 @@ static bool grow(MHeap *h, uintptr npages)
 		n = (uintptr)(h->arena_end - h->arena_used);
 	if (n < (npages << PageShift))
 		return false;
-	if (!rt_sys_map(h->arena_used, n) || !mapside(h, h->arena_used, h->arena_used + n))
+	// The new pages are handed out at once: populate them in one call.
+	if (!rt_sys_map(h->arena_used, n, true) || !mapside(h, h->arena_used, h->arena_used + n))
 		return false;
 	s = rt_fixalloc_alloc(&h->spanalloc);
 	s->start = (uintptr)h->arena_used >> PageShift;

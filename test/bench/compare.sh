@@ -31,6 +31,12 @@ pairs=(
   "deeprec|deeprec:rss_hwm|gobench deeprec|deeprec:go:rss_hwm"
   "hotsplit|hotsplit:call|gobench hotsplit|hotsplit:go:call"
   "hotsplit|hotsplit_base:call|gobench hotsplit|hotsplit_base:go:call"
+  "alloc|alloc16:alloc|alloc_gc|alloc16:bdwgc:alloc"
+  "alloc|alloc64:alloc|alloc_gc|alloc64:bdwgc:alloc"
+  "alloc|alloc1024:alloc|alloc_gc|alloc1024:bdwgc:alloc"
+  "alloc|alloc16:alloc|alloc_malloc|alloc16:glibc:alloc"
+  "alloc|alloc64:alloc|alloc_malloc|alloc64:glibc:alloc"
+  "alloc|alloc1024:alloc|alloc_malloc|alloc1024:glibc:alloc"
 )
 
 build_anchor() {
@@ -38,6 +44,7 @@ build_anchor() {
 	ctxswitch) g++ -O2 -std=c++17 "$work/c/ctxswitch.cpp" -o "$work/bin/ctxswitch" -lboost_context ;;
 	gobench) (cd "$work/go" && go build -o "$work/bin/gobench" .) ;;
 	alloc_gc) gcc -O2 -DUSE_BDWGC "$work/c/alloc.c" -o "$work/bin/alloc_gc" -lgc ;;
+	alloc_malloc) gcc -O2 "$work/c/alloc.c" -o "$work/bin/alloc_malloc" ;;
 	esac
 }
 

@@ -232,6 +232,43 @@ START_TEST(memstats_count_what_was_allocated)
 }
 END_TEST
 
+static void printstats(void *arg)
+{
+	gort_alloc(48);
+	rt_memstats_print();
+}
+
+START_TEST(memstats_print_names_each_figure)
+{
+	static char out[8192];
+	int st = rtcheck_child(printstats, NULL, out, sizeof out);
+
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_msg(strncmp(out, "gort: memstats\n  heap_alloc ", 28) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "\n  size 48 mallocs ") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\n  heap_released ") != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(madv_free_gives_pages_back_and_they_come_back_zeroed)
+{
+	uintptr n = 16 << 20;
+	gort_memstats m;
+	byte *p;
+
+	rt_knobs.madvfree = 1;
+	p = gort_alloc_noscan(n);
+	memset(p, 3, n);
+	rt_free(p);
+	gort_free_os_memory();
+	gort_read_memstats(&m);
+	ck_assert_uint_ge(m.heap_released, n);
+	p = gort_alloc_noscan(n);       // MADV_FREE pages may still hold data
+	ck_assert(allzero(p, n));
+	rt_knobs.madvfree = 0;
+}
+END_TEST
+
 enum { Threads = 4, PerThread = 50000 };
 
 static void *hammer(void *arg)
@@ -307,6 +344,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, a_full_span_is_swapped_for_a_fresh_one);
 	tcase_add_test(tc, freed_memory_goes_back_to_the_os);
 	tcase_add_test(tc, memstats_count_what_was_allocated);
+	tcase_add_test(tc, memstats_print_names_each_figure);
+	tcase_add_test(tc, madv_free_gives_pages_back_and_they_come_back_zeroed);
 	tcase_add_test(tc, many_threads_allocate_at_once);
 	tcase_add_test(tc, the_arena_starts_on_a_heap_page);
 	tcase_add_test(tc, arena_size_fits_the_limit);

@@ -36,7 +36,7 @@ START_TEST(mapped_part_of_reservation_is_usable)
 	char *p = rt_sys_reserve(1024 * MiB);
 
 	ck_assert_ptr_nonnull(p);
-	ck_assert(rt_sys_map(p + 16 * MiB, 4 * MiB));
+	ck_assert(rt_sys_map(p + 16 * MiB, 4 * MiB, false));
 	ck_assert_int_eq(p[16 * MiB], 0);
 	memset(p + 16 * MiB, 0x5a, 4 * MiB);
 	ck_assert_int_eq(p[20 * MiB - 1], 0x5a);
