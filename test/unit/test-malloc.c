@@ -196,8 +196,8 @@ START_TEST(freed_memory_goes_back_to_the_os)
 	gort_memstats m;
 	byte *p;
 
-	p = gort_alloc_noscan(n);
 	before = rsspages();
+	p = gort_alloc_noscan(n);
 	memset(p, 1, n);
 	touched = rsspages();
 	ck_assert_int_ge(touched - before, (long)(n / 4096) * 9 / 10);
