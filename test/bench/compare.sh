@@ -85,6 +85,6 @@ for row in "${pairs[@]}"; do
 	a=$(median "$aname" "$aimpl" "$ametric") || a=NA
 	r=NA
 	[ "$g" != NA ] && [ "$a" != NA ] && r=$(awk -v g="$g" -v a="$a" 'BEGIN { printf "%.2fx", g / a }')
-	printf '%-14s %-10s %12s %12s  %-28s %s\n' "$bench" "$gmetric" "$g" "$a" "$aname/$aimpl" "$r"
+	printf '%-14s %-10s %12s %12s  %-28s %s\n' "$gname" "$gmetric" "$g" "$a" "$aname/$aimpl" "$r"
 done
 echo "(median of $RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus)"

@@ -1,0 +1,15 @@
+/* headers.c: the public headers compile as strict C99 (this file, built
+ * with -std=c99 -pedantic -Werror) and as C++ (headers.cc). */
+#include <gort.h>
+#include <gort/abi.h>
+
+int main(void)
+{
+	static const unsigned char mask[] = {1};
+	gort_type t = {sizeof(void *), mask};
+	void **p = gort_alloc_typed(&t, 2);
+	gort_memstats m;
+
+	gort_read_memstats(&m);
+	return p[0] == 0 && m.mallocs > 0 && gort_version()[0] != '\0' ? 0 : 1;
+}
