@@ -215,6 +215,7 @@ void rt_memstats_read(gort_memstats *m)
 	m->frees = h->nlargefree;
 	m->heap_sys = (uint64)(h->arena_used - h->arena_start);
 	m->heap_inuse = (uint64)(h->pagesinuse - h->pagesstack) << PageShift;
+	m->stack_inuse = (uint64)h->pagesstack << PageShift;
 	m->heap_idle = (uint64)h->pagesfree << PageShift;
 	m->heap_released = (uint64)h->pagesreleased << PageShift;
 	m->heap_reserved = (uint64)(h->arena_end - h->arena_start);
@@ -245,6 +246,7 @@ void rt_memstats_print(void)
 	printstat("heap_idle", m.heap_idle);
 	printstat("heap_released", m.heap_released);
 	printstat("heap_reserved", m.heap_reserved);
+	printstat("stack_inuse", m.stack_inuse);
 	printstat("meta_sys", m.meta_sys);
 	printstat("mallocs", m.mallocs);
 	printstat("frees", m.frees);

@@ -36,7 +36,8 @@
 //
 // The arena is one reservation of address space, sized at start to fit
 // RLIMIT_AS with room for the page map, the bitmaps, span metadata,
-// thread stacks and what the process already maps (seed 003).  Without a
+// thread stacks and what the process already maps (seed 003).  Goroutine
+// stack segments are spans of it (MSpanStack).  Without a
 // limit, 64-bit targets reserve 64 GB and 32-bit targets what they can
 // get, from 1 GB down.  The arena is mapped in as it is used.  When it is
 // exhausted, the program dies with "fatal error: out of memory".
@@ -183,6 +184,8 @@ typedef struct MHeap {
 	byte    *arena_start, *arena_used, *arena_end;
 	byte    *bitmap;                // pointer bits, then mark bits
 	uintptr bitmapsize;             // bytes of each of the two bitmaps
+	uintptr spansmapped;            // bytes of the page map mapped so far
+	uintptr bitmapmapped;           // bytes of each bitmap mapped so far
 	uint32  sweepgen;
 	FixAlloc spanalloc, cachealloc;
 	MCache  *caches;                // every MCache, for stats

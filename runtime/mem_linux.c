@@ -51,16 +51,6 @@ void *rt_sys_alloc(uintptr n)
 	return rt_syserr((uintptr)p) ? NULL : p;
 }
 
-// rt_sys_alloc_populated is rt_sys_alloc for memory about to be used
-// whole: the kernel fills in every page in one call, which costs far less
-// than a fault per page (on a VM, several times less).
-void *rt_sys_alloc_populated(uintptr n)
-{
-	void *p;
-
-	p = rt_mmap(NULL, n, ProtRW, MapPrivate | MapAnon | MapPopulate, -1, 0);
-	return rt_syserr((uintptr)p) ? NULL : p;
-}
 
 // rt_sys_unused releases the pages behind [v, v+n), both page-aligned.
 // A failure only means the memory stays resident, so it is not fatal.

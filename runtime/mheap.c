@@ -81,22 +81,20 @@ static uintptr mappednow(void)
 }
 
 // rt_arenasize returns the arena that fits under an address-space limit,
-// given what is mapped already; 0 means no limit.  A share of the budget
-// stays outside for goroutine stacks (an eighth, 8 MB at least) and for
-// thread stacks and libc.  The rest is split between the arena and what
-// the heap maps beside it, per page: a page-map entry, the page's bitmap
-// bits (two per word), and, at worst, one MSpan.
+// given what is mapped already; 0 means no limit.  32 MB stay outside for
+// thread stacks and libc; goroutine stacks come from the arena.  The rest
+// is split between the arena and what the heap maps beside it, per page: a
+// page-map entry, the page's bitmap bits (two per word), and, at worst, one
+// MSpan.
 uintptr rt_arenasize(uintptr limit, uintptr mapped)
 {
-	uintptr avail, stacks;
+	uintptr avail;
 
 	if (limit == 0)
 		return 0;
-	if (limit < mapped + ThreadReserve + (24 << 20))
+	if (limit < mapped + ThreadReserve + MinArena)
 		return MinArena;        // cannot fit: reserving will say so
 	avail = limit - mapped - ThreadReserve;
-	stacks = avail / 8 > (8 << 20) ? avail / 8 : 8 << 20;
-	avail -= stacks;
 	return avail / (PageSize + PTRSIZE + sizeof(MSpan) + PageSize / (4 * PTRSIZE)) * PageSize;
 }
 
@@ -155,22 +153,28 @@ void rt_mheap_init(uintptr memlimit)
 	rt_throw("out of memory: cannot reserve a heap arena");
 }
 
-// mapside maps the page map and bitmap entries for [from, to) of the arena.
-static bool mapside(MHeap *h, byte *from, byte *to)
+// mapside maps the page map and bitmap entries for the arena up to `to`.
+// Each side table has its own high-water mark: mapping a page of it again
+// (MAP_FIXED) would replace it with zeros, wiping the entries it holds.
+static bool mapside(MHeap *h, byte *to)
 {
-	uintptr a = (uintptr)(from - h->arena_start), b = (uintptr)(to - h->arena_start);
-	uintptr lo, hi;
+	uintptr b = (uintptr)(to - h->arena_start), hi;
 	int32 i;
 
-	lo = (a / PageSize * PTRSIZE) & ~(uintptr)PageMask;
-	hi = ((b / PageSize * PTRSIZE) + PageMask) & ~(uintptr)PageMask;
-	if (hi > lo && !rt_sys_map((byte *)h->spans + lo, hi - lo, false))
-		return false;
-	lo = (a / PTRSIZE / 8) & ~(uintptr)PageMask;
-	hi = ((b / PTRSIZE / 8) + PageMask) & ~(uintptr)PageMask;
-	for (i = 0; i < 2 && hi > lo; i++)
-		if (!rt_sys_map(h->bitmap + i * h->bitmapsize + lo, hi - lo, false))
+	hi = (b / PageSize * PTRSIZE + PageMask) & ~(uintptr)PageMask;
+	if (hi > h->spansmapped) {
+		if (!rt_sys_map((byte *)h->spans + h->spansmapped, hi - h->spansmapped, false))
 			return false;
+		h->spansmapped = hi;
+	}
+	hi = (b / PTRSIZE / 8 + PageMask) & ~(uintptr)PageMask;
+	if (hi > h->bitmapmapped) {
+		for (i = 0; i < 2; i++)
+			if (!rt_sys_map(h->bitmap + i * h->bitmapsize + h->bitmapmapped,
+			    hi - h->bitmapmapped, false))
+				return false;
+		h->bitmapmapped = hi;
+	}
 	return true;
 }
 
@@ -203,7 +207,7 @@ static bool grow(MHeap *h, uintptr npages)
 	if (n < (npages << PageShift))
 		return false;
 	// The new pages are handed out at once: populate them in one call.
-	if (!rt_sys_map(h->arena_used, n, true) || !mapside(h, h->arena_used, h->arena_used + n))
+	if (!rt_sys_map(h->arena_used, n, true) || !mapside(h, h->arena_used + n))
 		return false;
 	s = rt_fixalloc_alloc(&h->spanalloc);
 	s->start = (uintptr)h->arena_used >> PageShift;

@@ -189,7 +189,6 @@ int32   rt_ncpu(void);          // CPUs in this thread's affinity mask
 void   *rt_sys_reserve(uintptr n);
 bool    rt_sys_map(void *v, uintptr n, bool populate);
 void   *rt_sys_alloc(uintptr n);
-void   *rt_sys_alloc_populated(uintptr n);
 void    rt_sys_unused(void *v, uintptr n);
 void    rt_sys_free(void *v, uintptr n);
 

@@ -4,6 +4,7 @@
 #include "atomic.h"
 #include "stack.h"
 #include "asm.h"
+#include "malloc.h"
 
 enum { StackDebug = 0 };
 
@@ -32,7 +33,7 @@ static uintptr roundsize(uintptr size)
 
 	if (c < StackCacheClasses)
 		return (uintptr)StackMin << c;
-	return (size + 65535) & ~(uintptr)65535;
+	return (size + 65535) & ~(uintptr)65535;     // whole heap pages too
 }
 
 static SegCache *segcache(void)
@@ -46,6 +47,7 @@ static Segment *segalloc(uintptr size)
 {
 	SegCache *c = segcache();
 	Segment *s;
+	MSpan *span;
 	uint32 class;
 
 	size = roundsize(size);
@@ -57,11 +59,14 @@ static Segment *segalloc(uintptr size)
 		rt_xaddp(&ncached, -1);
 		rt_xaddp(&ncachedbytes, -(intptr)size);
 	} else {
-		// A big segment exists because a stack is growing deep: it will be
-		// used whole, so have the kernel fill it in at once.
-		s = size >= StackPopulate ? rt_sys_alloc_populated(size) : rt_sys_alloc(size);
-		if (s == NULL)
-			rt_throw("out of memory allocating a stack segment");
+		span = rt_mheap_alloc(size >> PageShift, MSpanStack);
+		if (span == NULL) {
+			rt_prints("runtime: out of memory: cannot allocate a ");
+			rt_printuint(size);
+			rt_prints("-byte stack segment\n");
+			rt_throw("out of memory");
+		}
+		s = (Segment *)rt_spanbase(span);
 	}
 	s->size = size;
 	s->next = NULL;
@@ -93,7 +98,7 @@ static void segfree(Segment *s)
 		rt_xaddp(&ncachedbytes, size);
 		return;
 	}
-	rt_sys_free(s, size);
+	rt_mheap_free(rt_mheap_lookup(s));
 }
 
 // freechain frees s and every cached descendant below it.

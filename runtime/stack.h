@@ -47,9 +47,11 @@
 //      stack until a collection shrinks it; the collector will trim chains).
 //
 // Where a goroutine's stack comes from: rt_stackalloc takes a first
-// segment from the M's cache (mcache-style free lists by size class,
-// refilled from the OS now and from the heap once it exists); rt_stackfree
-// returns a whole chain.  Every segment is registered with valgrind.
+// segment from the M's cache (free lists by size class, up to
+// StackCacheMax bytes), refilled from the heap: a segment is a span in the
+// MSpanStack state, so the arena's budget covers stacks too, and freed
+// stacks reach the scavenger.  rt_stackfree returns a whole chain.  Every
+// segment is registered with valgrind.
 //
 // Limits.  The chain's bytes are summed in each header (total); a split
 // that would pass rt_maxstack dies with "fatal error: stack overflow" and a
@@ -87,7 +89,6 @@ enum {
 	StackRed   = 1024,      // below the limit: StackSmall, __morestack, slow path
 	StackMin   = 8192,      // a goroutine's first segment
 	StackMaxSegment = 1 << 20,      // segments grow by doubling up to this
-	StackPopulate = 256 << 10,      // segments this big are populated at once
 	StackCacheClasses = 8,          // 8 KB, 16 KB, ... 1 MB
 	StackCacheMax = 8 << 20,        // bytes an M keeps cached beyond in-use
 };

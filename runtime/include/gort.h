@@ -74,6 +74,7 @@ typedef struct gort_memstats {
 	uint64_t heap_idle;     /* in free spans */
 	uint64_t heap_released; /* of free spans given back to the OS */
 	uint64_t heap_reserved; /* of address space reserved for the arena */
+	uint64_t stack_inuse;   /* in goroutine stack segments (in the arena) */
 	uint64_t meta_sys;      /* of span and cache metadata */
 	uint64_t mallocs;       /* objects allocated */
 	uint64_t frees;         /* objects freed */
