@@ -47,7 +47,7 @@ static void setbits(byte *bitmap, uintptr word, uintptr n, const byte *mask)
 {
 	uintptr i;
 
-	if (mask == NULL && word % 8 == 0) {    // conservative: all pointer
+	if (mask == NULL && word % 8 == 0 && n >= 64) { // conservative, big
 		memset(bitmap + word / 8, 0xff, n / 8);
 		word += n & ~(uintptr)7;
 		n &= 7;

@@ -77,12 +77,22 @@ enum {
 };
 
 // ---- msize.c ----
+enum { SmallLimit = 1024 };
 extern uint32 rt_nsizeclasses;
 extern uint32 rt_class_to_size[NumSizeClasses];
 extern uint32 rt_class_to_npages[NumSizeClasses];
+extern uint8 rt_class8[SmallLimit / 8 + 1];
+extern uint8 rt_class128[(MaxSmallSize - SmallLimit) / 128 + 1];
 void    rt_sizeinit(void);
-uint32  rt_sizetoclass(uintptr size);   // size <= MaxSmallSize
 bool    rt_sizecheck(void);             // every class within its waste bound
+
+// rt_sizetoclass: the smallest size class that holds size (<= MaxSmallSize).
+static inline uint32 rt_sizetoclass(uintptr size)
+{
+	if (size <= SmallLimit)
+		return rt_class8[(size + 7) >> 3];
+	return rt_class128[(size - SmallLimit + 127) >> 7];
+}
 
 // ---- mfixalloc.c ----
 // FixAlloc hands out fixed-size runtime metadata (spans, caches) from

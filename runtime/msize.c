@@ -17,12 +17,10 @@ uint32 rt_nsizeclasses;
 uint32 rt_class_to_size[NumSizeClasses];
 uint32 rt_class_to_npages[NumSizeClasses];
 
-enum { SmallLimit = 1024 };
-
 // Lookup tables: class of the sizes up to 1 KB in 8-byte steps, and of the
-// rest in 128-byte steps.
-static uint8 class8[SmallLimit / 8 + 1];
-static uint8 class128[(MaxSmallSize - SmallLimit) / 128 + 1];
+// rest in 128-byte steps (rt_sizetoclass in malloc.h reads them).
+uint8 rt_class8[SmallLimit / 8 + 1];
+uint8 rt_class128[(MaxSmallSize - SmallLimit) / 128 + 1];
 
 static uint32 alignfor(uint32 size, uint32 align)
 {
@@ -43,9 +41,9 @@ static void filltables(void)
 		while (rt_class_to_size[c] < s)
 			c++;
 		if (s <= SmallLimit)
-			class8[s / 8] = c;
+			rt_class8[s / 8] = c;
 		else if ((s - SmallLimit) % 128 == 0)
-			class128[(s - SmallLimit) / 128] = c;
+			rt_class128[(s - SmallLimit) / 128] = c;
 	}
 }
 
@@ -73,13 +71,6 @@ void rt_sizeinit(void)
 	}
 	rt_nsizeclasses = n;
 	filltables();
-}
-
-uint32 rt_sizetoclass(uintptr size)
-{
-	if (size <= SmallLimit)
-		return class8[(size + 7) >> 3];
-	return class128[(size - SmallLimit + 127) >> 7];
 }
 
 // rt_sizecheck: tail waste at most 1/8 of every span; for classes from 128
