@@ -15,6 +15,13 @@
 // mmap2 takes its offset in 4096-byte units.
 #define MMAP_OFF_SHIFT  12
 
+// Where a suspended context's frame pointer sits above its Gobuf.sp, in
+// the frame rt_switch pushed (edi esi ebx, then ebp).
+#define GOBUF_FP_OFFSET 12
+
+// ... and its resume address.
+#define GOBUF_PC_OFFSET 16
+
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_386_JMP_SLOT
 

@@ -15,6 +15,13 @@
 // 64-bit syscalls take byte offsets in mmap.
 #define MMAP_OFF_SHIFT  0
 
+// Where a suspended context's frame pointer sits above its Gobuf.sp, in
+// the frame rt_switch pushed (r15 r14 r13 r12 rbx, then rbp).
+#define GOBUF_FP_OFFSET 40
+
+// ... and its resume address.
+#define GOBUF_PC_OFFSET 48
+
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_X86_64_JUMP_SLOT
 

@@ -16,6 +16,13 @@
 // mmap2 takes its offset in 4096-byte units.
 #define MMAP_OFF_SHIFT  12
 
+// Where a suspended context's frame pointer sits above its Gobuf.sp, in
+// the frame rt_switch pushed (d8-d15 (64 bytes), r4-r10, then r11).
+#define GOBUF_FP_OFFSET 92
+
+// ... and its resume address.
+#define GOBUF_PC_OFFSET 100
+
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     22 // R_ARM_JUMP_SLOT
 

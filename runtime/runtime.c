@@ -137,9 +137,23 @@ static bool parsedebug(const char *v)
 	return ok;
 }
 
+static bool parsemaxprocs(const char *v)
+{
+	int64 n;
+	const char *end;
+
+	for (end = v; *end != '\0'; end++)
+		;
+	if (!parseint(v, end, &n) || n < 1 || n > MaxGomaxprocs)
+		return false;
+	rt_knobs.maxprocs = (int32)n;
+	return true;
+}
+
 static const Knob knobs[] = {
 	{"GORT_TRACEBACK", parsetraceback},
 	{"GORT_DEBUG", parsedebug},
+	{"GORT_MAXPROCS", parsemaxprocs},
 };
 
 // envmatch returns the value of "NAME=value" if the entry is for name.
@@ -223,21 +237,29 @@ enum { SysStackSize = 64 << 10 };
 // rt_minit makes this thread an M: its stack limit (0: a system stack),
 // its M, a private system stack and a segment cache.  It runs first on a
 // new thread, possibly under a stale limit, so it must not split.
-NOSPLIT void rt_minit(void)
+// rt_allocm makes an M: a private system stack, a segment cache and a
+// small-object cache.
+M *rt_allocm(void)
 {
+	static uint32 nextid;
 	M *m;
 
-	rt_setlimit(0);
-	if (rt_m != NULL)
-		return;
 	m = rt_sys_alloc(sizeof(M) + sizeof(SegCache));
 	if (m == NULL || (m->sysstack = (uintptr)rt_sys_alloc(SysStackSize)) == 0)
 		rt_throw("out of memory making an M");
 	m->sysstacktop = m->sysstack + SysStackSize;
 	rt_valgrind_stack_register(m->sysstack, m->sysstacktop);
 	m->segcache = m + 1;
-	rt_m = m;
 	m->mcache = rt_mcache_new();
+	m->id = rt_xadd32(&nextid, 1) - 1;
+	return m;
+}
+
+NOSPLIT void rt_minit(void)
+{
+	rt_setlimit(0);
+	if (rt_m == NULL)
+		rt_m = rt_allocm();
 }
 
 // rt_boot runs once, before main (see boot below); later calls only

@@ -74,6 +74,16 @@ struct M {
 	uintptr sysstacktop;    //   (morestack's slow path, dying), its top
 	void    *segcache;      // SegCache (stack.h): free stack segments
 	struct MCache *mcache;  // small-object cache (malloc.h)
+	// The scheduler's (proc.h):
+	uint32  id;
+	uintptr g0top;          // where rt_mcall starts this thread's stack
+	struct G *curg;         // the goroutine running on it
+	struct P *p;            // the P it holds
+	struct P *nextp;        // the P it is handed when woken
+	Note    park;           // sleeps here when idle
+	Lock    *waitunlock;    // rt_park: unlock this once off the stack
+	M       *link;          // in the idle list
+	bool    spinning;       // looking for work, holding a P
 };
 extern __thread M *rt_m __attribute__((tls_model("initial-exec")));
 
@@ -106,6 +116,7 @@ enum {
 	SigAbort       = 6,
 	SigKill        = 9,
 	SigSegv        = 11,
+	MaxGomaxprocs  = 256,
 	FutexWaitPrivate = 128 | 0,
 	FutexWakePrivate = 128 | 1,
 };
@@ -128,6 +139,7 @@ typedef struct Knobs {
 	int64 memstats;         // print the heap's statistics at exit
 	int64 madvfree;         // give pages back with MADV_FREE, not MADV_DONTNEED
 	int64 memlimit;         // bytes of address space the heap must fit in
+	int32 maxprocs;         // GORT_MAXPROCS (0: the CPUs we may use)
 } Knobs;
 
 // ---- asm_<arch>.S: context switching ----
@@ -216,6 +228,7 @@ void    rt_printnl(void);
 extern Knobs rt_knobs;
 void    rt_boot(int argc, char **argv, char **envp);
 void    rt_minit(void);         // make this thread an M (idempotent)
+M      *rt_allocm(void);        // an M for a new thread (its rt_m)
 void    rt_parseknobs(char **envp);
 bool    rt_streq(const char *a, const char *b);
 NORETURN void rt_throw(const char *msg);
@@ -230,5 +243,6 @@ uint32  rt_cgate_count(void);
 // ---- traceback.c ----
 void    rt_printpc(uintptr pc);
 void    rt_traceback(uintptr fp, struct Segment *seg);
+void    rt_tracebackg(uintptr pc, uintptr fp, struct Segment *seg);
 
 #endif

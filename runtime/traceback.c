@@ -153,16 +153,27 @@ void rt_printpc(uintptr pc)
 	rt_printhex(pc - (uintptr)info.dli_fbase);
 }
 
-static void printframe(uintptr fp)
+static void printpcfp(uintptr pc, uintptr fp)
 {
-	uintptr pc = ((uintptr *)fp)[1];
-
 	rt_printpc(pc - 1);     // -1: the call, not the instruction after it
 	rt_prints("\n\tpc=");
 	rt_printhex(pc);
 	rt_prints(" fp=");
 	rt_printhex(fp);
 	rt_printnl();
+}
+
+static void printframe(uintptr fp)
+{
+	printpcfp(((uintptr *)fp)[1], fp);
+}
+
+// rt_tracebackg prints a suspended context: the call it is suspended in
+// (its resume address), then the frames from its frame pointer.
+void rt_tracebackg(uintptr pc, uintptr fp, Segment *seg)
+{
+	printpcfp(pc, fp);
+	rt_traceback(fp, seg);
 }
 
 // rt_traceback prints the frames from the record at fp outwards; seg is

@@ -6,9 +6,9 @@
  * API; <gort/abi.h> is the narrower contract for compilers.  Everything
  * here is gort_-prefixed and compiles as C99 and as C++.
  *
- * What is here so far: the version and the garbage-collected heap.
- * Goroutines, channels, select, defer and sleep arrive with the scheduler
- * and defer (docs/index.md lists the state of each subsystem).
+ * What is here so far: goroutines, the garbage-collected heap, the
+ * version.  Channels, select, sleep and defer are next (docs/index.md
+ * lists the state of each subsystem).
  */
 #ifndef GORT_H
 #define GORT_H
@@ -29,6 +29,24 @@ extern "C" {
 /* gort_version returns the library's version, "major.minor.patch": it can
  * differ from the GORT_VERSION_* this program was compiled with. */
 GORT_EXPORT const char *gort_version(void);
+
+/* ---- Goroutines ----
+ *
+ * A program starts its goroutines from gort_run, which runs main(arg) as
+ * goroutine 1 on this thread and the others on as many threads as
+ * GORT_MAXPROCS allows; when main returns, the process exits, as in Go.
+ * GORT_MAIN(fn) writes the C main that does it.
+ */
+GORT_EXPORT int gort_run(void (*main)(void *), void *arg);
+#define GORT_MAIN(fn) \
+	int main(void) { return gort_run((fn), (void *)0); }
+
+/* gort_go starts fn(arg) in a new goroutine. */
+GORT_EXPORT void gort_go(void (*fn)(void *), void *arg);
+/* gort_yield lets other goroutines run (Go's runtime.Gosched). */
+GORT_EXPORT void gort_yield(void);
+/* gort_numgoroutine counts the goroutines that exist now. */
+GORT_EXPORT int gort_numgoroutine(void);
 
 /* ---- Memory ----
  *

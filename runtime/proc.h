@@ -1,0 +1,130 @@
+// proc.h: the scheduler.  See docs/scheduler.md for the tour.
+//
+// Goroutines (G) run on OS threads (M) that hold processors (P).  A P is
+// the right to run Go code: there are GORT_MAXPROCS of them (by default the
+// CPUs this process may use), so at most that many goroutines run at once,
+// however many threads exist.
+//
+//   G  a goroutine: a stack (a chain of segments, stack.h), a saved context
+//      (Gobuf), a status.  Dead Gs, stack and all, wait on their P's free
+//      list for the next spawn.
+//   M  a pthread.  It runs schedule() on its own thread stack (g0), and
+//      from there switches into goroutines with rt_gogo; a goroutine comes
+//      back to g0 with rt_mcall, which starts g0's stack afresh each time.
+//   P  a run queue: a ring of 256 Gs that its M pops without a lock and
+//      other Ms steal from with compare-and-swap, plus runnext, the G made
+//      ready most recently, run next to keep producer and consumer close.
+//
+// The life of a goroutine:
+//   1. gort_go(fn, arg): take a dead G (or make one, with a StackMin
+//      segment), set it to run fn(arg), put it in runnext of this P, and
+//      wake an idle P if there is one (wakep).
+//   2. schedule() on some M picks it: runnext, the local ring, every 61st
+//      time the global queue first (fairness), then the global queue,
+//      then a steal of half the ring of a P picked at random.
+//   3. It runs until it yields (back of the global queue), parks (waiting
+//      for something: channel, sleep...), or returns.
+//   4. Parked, it is Gwaiting; rt_ready puts it back in the runnext of the
+//      P that readied it.
+//   5. Returned, it is Gdead: its stack chain goes back to the first
+//      segment, and the G to its P's free list.
+//
+// An M that finds nothing to run gives up its P (idle list) and sleeps on
+// its note; wakep hands an idle P to an idle M (or a new M) when work
+// appears.  When every M is idle and no goroutine can become runnable,
+// the program is deadlocked: checkdead throws
+// "all goroutines are asleep - deadlock!" with every goroutine's stack.
+//
+// Not yet: timers and sleep, blocking system calls and their handoff,
+// sysmon and preemption of long runners, schedtrace.  (An endless loop
+// without calls keeps its P until it ends.)
+//
+// Locks: sched.lock guards the global queue, the idle lists, the G list
+// and the counters; a P's ring is lock-free.  Lock order: sched.lock before
+// a channel's lock is never needed: channels unlock before they ready.
+#ifndef GORT_PROC_H
+#define GORT_PROC_H
+
+#include "runtime.h"
+#include "stack.h"
+
+typedef struct G G;
+typedef struct P P;
+
+enum {                  // G.status
+	Gidle,          // just made, not yet runnable
+	Grunnable,      // on a run queue
+	Grunning,       // on an M
+	Gwaiting,       // parked: waitreason says on what
+	Gdead,          // finished; on a free list
+};
+
+struct G {
+	Gobuf   sched;          // the saved context while not running
+	Segment *stack;         // the first segment of its stack
+	uint64  goid;
+	uint32  status;
+	const char *waitreason;
+	void    (*fn)(void *);
+	void    *arg;
+	M       *m;             // while running
+	G       *schedlink;     // in the global queue or a free list
+	G       *alllink;       // in sched.allg
+	void    *param;         // handed over by whoever readies it (channels)
+};
+
+enum {
+	PRunqSize  = 256,
+	GFreeLocal = 64,        // dead Gs a P keeps before sharing them
+};
+
+enum {                  // P.status
+	Pidle,
+	Prunning,
+};
+
+struct P {
+	uint32  id;
+	uint32  status;
+	M       *m;
+	uint32  runqhead;       // ring of Gs: owner pops at head, pushes at
+	uint32  runqtail;       //   tail; thieves CAS the head
+	G       *runq[PRunqSize];
+	uintptr runnext;        // a G, run before the ring (0: none)
+	P       *link;          // in the idle list
+	G       *gfree;         // dead Gs to reuse
+	uint32  gfreecnt;
+	uint32  schedtick;      // schedules, for the global-queue fairness
+};
+
+typedef struct Sched {
+	Lock    lock;
+	G       *runqhead, *runqtail;   // the global queue
+	uint32  runqsize;
+	P       *pidle;                 // idle Ps
+	uint32  npidle;
+	M       *midle;                 // idle Ms
+	uint32  nmidle;
+	uint32  nm;                     // Ms made
+	uint32  nmspinning;             // Ms looking for work with a P
+	uint32  nprocs;                 // Ps
+	uint64  goidgen;
+	G       *allg;                  // every G ever made
+	uint32  ngoroutines;            // not dead
+	G       *gfree;                 // dead Gs beyond the Ps' lists
+	P       **allp;
+} Sched;
+
+extern Sched rt_sched;
+
+void    rt_schedinit(void);
+G      *rt_newproc(void (*fn)(void *), void *arg);
+void    rt_gosched(void);
+NORETURN void rt_goexit(void);
+void    rt_park(const char *reason, Lock *unlock);
+void    rt_ready(G *g, void *param);
+G      *rt_getg(void);
+int     rt_main(void (*fn)(void *), void *arg);
+void    rt_printgoroutines(G *except);
+
+#endif

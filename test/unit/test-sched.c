@@ -1,0 +1,276 @@
+// test-sched: goroutines on Ms and Ps.  Each test runs a whole program
+// (gort_run) in a child process, since a gort program ends when its main
+// goroutine returns; the child's exit status and stderr are the verdict.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gort.h"
+#include "rtcheck.h"
+#include "runtime.h"
+#include "atomic.h"
+#include "proc.h"
+
+#define FRAME(buf) __asm__ volatile("" : : "r"(buf) : "memory")
+
+typedef struct Prog {
+	void (*main)(void *);
+	int nprocs;
+} Prog;
+
+static void runchild(void *arg)
+{
+	Prog *p = arg;
+
+	rt_knobs.maxprocs = p->nprocs;
+	gort_run(p->main, NULL);
+}
+
+// runprog runs main as a gort program with nprocs Ps in a child and
+// checks it exits 0; its stderr is left in out.
+static void runprog(void (*main)(void *), int nprocs, char *out, size_t size)
+{
+	Prog p = {main, nprocs};
+	int st = rtcheck_child(runchild, &p, out, size);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		"%d Ps: status %x, stderr: %.2000s", nprocs, st, out);
+}
+
+// ---- spawning and finishing ----
+
+enum { Spawned = 2000 };
+
+static uint32 finished;
+static long results[Spawned];
+
+static NOINLINE long rec(long n)
+{
+	volatile char pad[64];
+
+	FRAME(pad);
+	pad[0] = (char)n;
+	return n == 0 ? 0 : rec(n - 1) + 1 + pad[0] - (char)n;
+}
+
+static void worker(void *arg)
+{
+	long i = (long)(intptr)arg;
+
+	results[i] = rec(500 + i % 1000);
+	rt_xadd32(&finished, 1);
+}
+
+static void spawnmain(void *arg)
+{
+	long i;
+
+	for (i = 0; i < Spawned; i++)
+		gort_go(worker, (void *)(intptr)i);
+	while (rt_load32(&finished) < Spawned)
+		gort_yield();
+	for (i = 0; i < Spawned; i++)
+		if (results[i] != 500 + i % 1000)
+			exit(3);
+	// A worker counts itself finished just before it exits.
+	while (gort_numgoroutine() != 1)
+		gort_yield();
+}
+
+START_TEST(thousands_of_goroutines_run_to_completion_on_1_2_and_4_ps)
+{
+	char out[4096];
+	int n;
+
+	for (n = 1; n <= 4; n *= 2)
+		runprog(spawnmain, n, out, sizeof out);
+}
+END_TEST
+
+// ---- yielding ----
+
+static char trace[64];
+static uint32 ntrace;
+
+static void letter(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		trace[rt_xadd32(&ntrace, 1) - 1] = *(const char *)arg;
+		gort_yield();
+	}
+}
+
+static void yieldmain(void *arg)
+{
+	int i;
+
+	gort_go(letter, "a");
+	gort_go(letter, "b");
+	while (rt_load32(&ntrace) < 16)
+		gort_yield();
+	for (i = 1; i < 16; i++)
+		if (trace[i] == trace[i - 1])
+			exit(3);        // with one P, yielding must alternate
+}
+
+START_TEST(yielding_goroutines_take_turns_on_one_p)
+{
+	char out[1024];
+
+	runprog(yieldmain, 1, out, sizeof out);
+}
+END_TEST
+
+// ---- parking and readying ----
+
+static Lock handoff;
+static G *sleeper;
+static void *received;
+
+static void parker(void *arg)
+{
+	rt_lock(&handoff);
+	sleeper = rt_getg();
+	rt_park("test handoff", &handoff);      // unlocks once off its stack
+	received = rt_getg()->param;
+}
+
+static void parkmain(void *arg)
+{
+	int round;
+
+	for (round = 0; round < 200; round++) {
+		received = NULL;
+		sleeper = NULL;
+		gort_go(parker, NULL);
+		for (;;) {              // wait until it has parked
+			rt_lock(&handoff);
+			if (sleeper != NULL && sleeper->status == Gwaiting)
+				break;
+			rt_unlock(&handoff);
+			gort_yield();
+		}
+		rt_ready(sleeper, &handoff);
+		rt_unlock(&handoff);
+		while (received == NULL)
+			gort_yield();
+		if (received != &handoff)
+			exit(3);
+	}
+}
+
+START_TEST(a_parked_goroutine_runs_again_when_readied)
+{
+	char out[1024];
+
+	runprog(parkmain, 1, out, sizeof out);
+	runprog(parkmain, 3, out, sizeof out);
+}
+END_TEST
+
+// ---- reuse ----
+
+static void nothing(void *arg)
+{
+	rt_xadd32(&finished, 1);
+}
+
+static void reusemain(void *arg)
+{
+	uint32 i, ng = 0;
+	G *g;
+
+	for (i = 0; i < 10000; i++) {
+		gort_go(nothing, NULL);
+		while (rt_load32(&finished) <= i)
+			gort_yield();
+	}
+	rt_lock(&rt_sched.lock);
+	for (g = rt_sched.allg; g != NULL; g = g->alllink)
+		ng++;
+	rt_unlock(&rt_sched.lock);
+	// 10,000 goroutines came and went; the Gs made stay bounded by what
+	// the Ps keep on their free lists.
+	if (ng > GFreeLocal * rt_sched.nprocs + 8)
+		exit(3);
+}
+
+START_TEST(dead_goroutines_are_reused)
+{
+	char out[1024];
+
+	runprog(reusemain, 1, out, sizeof out);
+	runprog(reusemain, 2, out, sizeof out);
+}
+END_TEST
+
+// ---- death ----
+
+static Lock never;
+
+static void parkforever(void *arg)
+{
+	rt_lock(&never);
+	rt_park("waiting forever", &never);
+}
+
+static void deadmain(void *arg)
+{
+	gort_go(parkforever, NULL);
+	gort_go(parkforever, NULL);
+	while (gort_numgoroutine() < 3)
+		gort_yield();
+	parkforever(NULL);
+}
+
+START_TEST(all_goroutines_asleep_is_a_deadlock)
+{
+	static char out[16384];
+	Prog p = {deadmain, 2};
+	int st = rtcheck_child(runchild, &p, out, sizeof out);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %x", st);
+	ck_assert_msg(strncmp(out, "fatal error: all goroutines are asleep - deadlock!\n\n"
+		"goroutine ", 60) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "goroutine 1 [waiting forever]:\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "goroutine 2 [waiting forever]:\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "goroutine 3 [waiting forever]:\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\nrt_park+0x") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\ndeadmain+0x") != NULL, "%s", out);
+}
+END_TEST
+
+static void outside(void *arg)
+{
+	gort_go(nothing, NULL);
+}
+
+START_TEST(gort_go_outside_a_program_says_so)
+{
+	char out[1024];
+	int st = rtcheck_child(outside, NULL, out, sizeof out);
+
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	ck_assert_str_eq(out, "fatal error: gort_go outside a goroutine (call gort_run first)\n");
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("sched");
+	TCase *tc = tcase_create("proc");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, thousands_of_goroutines_run_to_completion_on_1_2_and_4_ps);
+	tcase_add_test(tc, yielding_goroutines_take_turns_on_one_p);
+	tcase_add_test(tc, a_parked_goroutine_runs_again_when_readied);
+	tcase_add_test(tc, dead_goroutines_are_reused);
+	tcase_add_test(tc, all_goroutines_asleep_is_a_deadlock);
+	tcase_add_test(tc, gort_go_outside_a_program_says_so);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RTCHECK_MAIN(make_suite)
