@@ -48,7 +48,7 @@ static Segment *segalloc(uintptr size)
 	SegCache *c = segcache();
 	Segment *s;
 	MSpan *span;
-	uint32 class;
+	uint32 class, vgid;
 
 	size = roundsize(size);
 	class = classof(size);
@@ -68,14 +68,15 @@ static Segment *segalloc(uintptr size)
 		}
 		s = (Segment *)rt_spanbase(span);
 	}
-	s->size = size;
+	vgid = rt_valgrind_stack_register((uintptr)s, (uintptr)s + size);
+	s->size = size;                 // after registering: it resets memcheck's view
 	s->next = NULL;
 	s->oldsp = 0;
 	s->prev = NULL;
 	s->total = size;
 	s->link = NULL;
 	s->class = class;
-	s->vgid = rt_valgrind_stack_register((uintptr)s, (uintptr)s + size);
+	s->vgid = vgid;
 	rt_xaddp(&nsegs, 1);
 	rt_xaddp(&nsegbytes, size);
 	return s;

@@ -9,10 +9,15 @@
 #include "runtime.h"
 
 #if GORT_VALGRIND
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 
+// A stack's memory may have been a stack before: when that stack's sp rose,
+// memcheck marked what lay below as inaccessible, and deregistering does
+// not undo it.  A new stack starts addressable (and undefined).
 uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
 {
+	VALGRIND_MAKE_MEM_UNDEFINED(lo, hi - lo);
 	return VALGRIND_STACK_REGISTER(lo, hi);
 }
 
