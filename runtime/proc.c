@@ -23,6 +23,13 @@ G *rt_getg(void)
 	return rt_m != NULL ? rt_m->curg : NULL;
 }
 
+uint64 rt_curgoid(void)
+{
+	G *g = rt_getg();
+
+	return g != NULL ? g->goid : 0;
+}
+
 // ---- the global queue (sched.lock held) ----
 
 static void globrunqput(G *g)

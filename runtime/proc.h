@@ -127,4 +127,11 @@ G      *rt_getg(void);
 int     rt_main(void (*fn)(void *), void *arg);
 void    rt_printgoroutines(G *except);
 
+// ---- chan.c ----
+typedef struct Hchan Hchan;
+Hchan  *rt_makechan(uintptr elemsize, uintptr cap);
+void    rt_chansend(Hchan *c, const void *elem);
+bool    rt_chanrecv(Hchan *c, void *elem);
+void    rt_closechan(Hchan *c);
+
 #endif

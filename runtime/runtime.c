@@ -342,6 +342,33 @@ void rt_throw(const char *msg)
 	rt_throwtrace(msg, 0, NULL);
 }
 
+// rt_panic reports a run-time error of the program (a misused channel, a
+// nil map...) as Go does: "panic: <msg>", the running goroutine and its
+// stack, exit status 2.  Until defer and recover exist, it cannot be
+// recovered.
+void rt_panic(const char *msg)
+{
+	static uint32 panicking;
+	uint64 goid = rt_curgoid();
+	uintptr limit = rt_getlimit();
+
+	if (rt_xadd32(&panicking, 1) > 1)
+		rt_throw("panic while panicking");
+	rt_prints("panic: ");
+	rt_prints(msg);
+	rt_printnl();
+	if (goid != 0 && rt_knobs.traceback > TracebackNone) {
+		rt_prints("\ngoroutine ");
+		rt_printuint(goid);
+		rt_prints(" [running]:\n");
+		rt_traceback((uintptr)__builtin_frame_address(0),
+			limit != 0 ? (Segment *)(limit - SegHeader - StackRed) : NULL);
+	}
+	if (rt_knobs.traceback >= TracebackCrash)
+		crash();
+	rt_exit(2);
+}
+
 // ---- public ----
 
 #include "gort.h"

@@ -229,9 +229,11 @@ extern Knobs rt_knobs;
 void    rt_boot(int argc, char **argv, char **envp);
 void    rt_minit(void);         // make this thread an M (idempotent)
 M      *rt_allocm(void);        // an M for a new thread (its rt_m)
+uint64  rt_curgoid(void);       // the running goroutine's id, 0 if none
 void    rt_parseknobs(char **envp);
 bool    rt_streq(const char *a, const char *b);
 NORETURN void rt_throw(const char *msg);
+NORETURN void rt_panic(const char *msg);
 struct Segment;
 NORETURN void rt_throwtrace(const char *msg, uintptr fp, struct Segment *seg);
 

@@ -48,6 +48,25 @@ GORT_EXPORT void gort_yield(void);
 /* gort_numgoroutine counts the goroutines that exist now. */
 GORT_EXPORT int gort_numgoroutine(void);
 
+/* ---- Channels ----
+ *
+ * A channel carries values of elemsize bytes, copied in and out; cap 0
+ * makes an unbuffered channel (a send waits for its receive).  Misuse
+ * panics as in Go: send on a closed channel, close of a closed or nil
+ * channel.  A nil channel blocks forever.
+ */
+typedef struct gort_chan gort_chan;
+
+GORT_EXPORT gort_chan *gort_chan_make(size_t elemsize, size_t cap);
+GORT_EXPORT void gort_chan_send(gort_chan *c, const void *elem);
+/* Receive into elem (NULL: discard the value). */
+GORT_EXPORT void gort_chan_recv(gort_chan *c, void *elem);
+/* Receive, returning 0 if the channel is closed and drained (elem zeroed). */
+GORT_EXPORT int gort_chan_recv2(gort_chan *c, void *elem);
+GORT_EXPORT void gort_chan_close(gort_chan *c);
+GORT_EXPORT size_t gort_chan_len(gort_chan *c);
+GORT_EXPORT size_t gort_chan_cap(gort_chan *c);
+
 /* ---- Memory ----
  *
  * All memory from gort is zeroed and garbage-collected: there is no free.

@@ -1,0 +1,260 @@
+// chan.c: channels.  See docs/scheduler.md.
+//
+// A channel is an Hchan: a lock, a ring buffer of dataqsiz elements (none
+// for an unbuffered channel), and two queues of waiting goroutines, each
+// described by a Sudog that lives on the waiting goroutine's own stack and
+// says where its element is.
+//
+// Send, step by step (receive is the mirror image):
+//   1. Lock the channel.  Closed: panic ("send on closed channel").
+//   2. A receiver waits: copy the element straight into the receiver's
+//      element, mark its Sudog done, unlock, ready it.  No buffer touched.
+//   3. Room in the buffer: copy the element in, unlock.
+//   4. Otherwise enqueue a Sudog for this goroutine and park, unlocking the
+//      channel only once off this stack (rt_park).  Whoever completes the
+//      send readies us; if close did instead, the Sudog says so: panic.
+// A receive from a full buffered channel with a waiting sender takes the
+// head of the buffer and puts the sender's element at its tail, so the
+// order is kept.  Close wakes every waiter: receivers get zero values and
+// ok = false, senders panic.  A nil channel blocks forever.
+//
+// Lock order: one channel lock at a time; readying happens after unlock.
+#include <string.h>
+
+#include "runtime.h"
+#include "proc.h"
+#include "malloc.h"
+#include "gort.h"
+
+typedef struct Sudog Sudog;
+struct Sudog {
+	G       *g;
+	void    *elem;          // the sender's value, or where to receive
+	Sudog   *next;
+	bool    success;        // false: woken by close
+};
+
+typedef struct WaitQ {
+	Sudog   *first, *last;
+} WaitQ;
+
+struct Hchan {
+	Lock    lock;
+	uintptr elemsize;
+	uintptr dataqsiz;       // capacity
+	uintptr qcount;         // elements in the buffer
+	uintptr sendx, recvx;   // ring indices
+	bool    closed;
+	WaitQ   recvq, sendq;
+	byte    *buf;
+};
+
+enum { MaxElemSize = 1 << 16 };
+
+static void enqueue(WaitQ *q, Sudog *s)
+{
+	s->next = NULL;
+	if (q->last != NULL)
+		q->last->next = s;
+	else
+		q->first = s;
+	q->last = s;
+}
+
+static Sudog *dequeue(WaitQ *q)
+{
+	Sudog *s = q->first;
+
+	if (s != NULL) {
+		q->first = s->next;
+		if (q->first == NULL)
+			q->last = NULL;
+	}
+	return s;
+}
+
+static byte *slot(Hchan *c, uintptr i)
+{
+	return c->buf + i * c->elemsize;
+}
+
+static void copyelem(Hchan *c, void *dst, const void *src)
+{
+	if (dst != NULL && c->elemsize > 0)
+		memmove(dst, src, c->elemsize);
+}
+
+// ---- the operations ----
+
+Hchan *rt_makechan(uintptr elemsize, uintptr cap)
+{
+	Hchan *c;
+
+	if (elemsize > MaxElemSize)
+		rt_panic("makechan: element too large");
+	if (elemsize > 0 && cap > ((uintptr)-1 - sizeof(Hchan)) / elemsize)
+		rt_panic("makechan: size out of range");
+	c = rt_mallocgc(sizeof(Hchan), 0, NULL);
+	c->elemsize = elemsize;
+	c->dataqsiz = cap;
+	if (cap > 0 && elemsize > 0)
+		c->buf = rt_mallocgc(cap * elemsize, 0, NULL);
+	return c;
+}
+
+static NORETURN void blockforever(const char *reason)
+{
+	static Lock nobody;
+
+	rt_lock(&nobody);
+	rt_park(reason, &nobody);
+	rt_throw("unreachable: a nil channel woke up");
+}
+
+void rt_chansend(Hchan *c, const void *elem)
+{
+	Sudog sg, *r;
+
+	if (c == NULL)
+		blockforever("chan send (nil chan)");
+	rt_lock(&c->lock);
+	if (c->closed) {
+		rt_unlock(&c->lock);
+		rt_panic("send on closed channel");
+	}
+	if ((r = dequeue(&c->recvq)) != NULL) {
+		copyelem(c, r->elem, elem);
+		r->success = true;
+		rt_unlock(&c->lock);
+		rt_ready(r->g, NULL);
+		return;
+	}
+	if (c->qcount < c->dataqsiz) {
+		copyelem(c, slot(c, c->sendx), elem);
+		c->sendx = (c->sendx + 1) % c->dataqsiz;
+		c->qcount++;
+		rt_unlock(&c->lock);
+		return;
+	}
+	sg = (Sudog){.g = rt_getg(), .elem = (void *)elem};
+	enqueue(&c->sendq, &sg);
+	rt_park("chan send", &c->lock);
+	if (!sg.success)
+		rt_panic("send on closed channel");
+}
+
+// rt_chanrecv receives into elem (which may be NULL) and reports whether
+// the value came from a send (false: the channel is closed and drained).
+bool rt_chanrecv(Hchan *c, void *elem)
+{
+	Sudog sg, *s;
+
+	if (c == NULL)
+		blockforever("chan receive (nil chan)");
+	rt_lock(&c->lock);
+	if ((s = dequeue(&c->sendq)) != NULL) {
+		if (c->dataqsiz == 0) {
+			copyelem(c, elem, s->elem);
+		} else {        // full buffer: take its head, append the sender's
+			copyelem(c, elem, slot(c, c->recvx));
+			copyelem(c, slot(c, c->recvx), s->elem);
+			c->recvx = (c->recvx + 1) % c->dataqsiz;
+			c->sendx = c->recvx;
+		}
+		s->success = true;
+		rt_unlock(&c->lock);
+		rt_ready(s->g, NULL);
+		return true;
+	}
+	if (c->qcount > 0) {
+		copyelem(c, elem, slot(c, c->recvx));
+		memset(slot(c, c->recvx), 0, c->elemsize);      // no stale pointer
+		c->recvx = (c->recvx + 1) % c->dataqsiz;
+		c->qcount--;
+		rt_unlock(&c->lock);
+		return true;
+	}
+	if (c->closed) {
+		rt_unlock(&c->lock);
+		if (elem != NULL)
+			memset(elem, 0, c->elemsize);
+		return false;
+	}
+	sg = (Sudog){.g = rt_getg(), .elem = elem};
+	enqueue(&c->recvq, &sg);
+	rt_park("chan receive", &c->lock);
+	if (!sg.success && elem != NULL)
+		memset(elem, 0, c->elemsize);
+	return sg.success;
+}
+
+void rt_closechan(Hchan *c)
+{
+	Sudog *woken = NULL, *s;
+
+	if (c == NULL)
+		rt_panic("close of nil channel");
+	rt_lock(&c->lock);
+	if (c->closed) {
+		rt_unlock(&c->lock);
+		rt_panic("close of closed channel");
+	}
+	c->closed = true;
+	// Collect every waiter under the lock; ready them after it.
+	while ((s = dequeue(&c->recvq)) != NULL || (s = dequeue(&c->sendq)) != NULL) {
+		s->success = false;
+		s->next = woken;        // reuse the link: s is off the queue now
+		woken = s;
+	}
+	rt_unlock(&c->lock);
+	while (woken != NULL) {
+		s = woken;
+		woken = s->next;        // read before the waiter runs again
+		rt_ready(s->g, NULL);
+	}
+}
+
+// ---- the public API (gort.h) ----
+
+gort_chan *gort_chan_make(size_t elemsize, size_t cap)
+{
+	return (gort_chan *)rt_makechan(elemsize, cap);
+}
+
+void gort_chan_send(gort_chan *c, const void *elem)
+{
+	rt_chansend((Hchan *)c, elem);
+}
+
+void gort_chan_recv(gort_chan *c, void *elem)
+{
+	rt_chanrecv((Hchan *)c, elem);
+}
+
+int gort_chan_recv2(gort_chan *c, void *elem)
+{
+	return rt_chanrecv((Hchan *)c, elem);
+}
+
+void gort_chan_close(gort_chan *c)
+{
+	rt_closechan((Hchan *)c);
+}
+
+size_t gort_chan_len(gort_chan *c)
+{
+	Hchan *h = (Hchan *)c;
+	size_t n;
+
+	if (h == NULL)
+		return 0;
+	rt_lock(&h->lock);
+	n = h->qcount;
+	rt_unlock(&h->lock);
+	return n;
+}
+
+size_t gort_chan_cap(gort_chan *c)
+{
+	return c == NULL ? 0 : ((Hchan *)c)->dataqsiz;
+}

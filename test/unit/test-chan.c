@@ -1,0 +1,316 @@
+// test-chan: channels.  Each test is a whole program (gort_run) in a
+// child; the verdict is its exit status and stderr.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gort.h"
+#include "rtcheck.h"
+#include "runtime.h"
+#include "atomic.h"
+
+typedef struct Prog {
+	void (*main)(void *);
+	int nprocs;
+} Prog;
+
+static void runchild(void *arg)
+{
+	Prog *p = arg;
+
+	rt_knobs.maxprocs = p->nprocs;
+	gort_run(p->main, NULL);
+}
+
+static int run(void (*main)(void *), int nprocs, char *out, size_t size)
+{
+	Prog p = {main, nprocs};
+
+	return rtcheck_child(runchild, &p, out, size);
+}
+
+static void runok(void (*main)(void *), int nprocs)
+{
+	static char out[8192];
+	int st = run(main, nprocs, out, sizeof out);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		"%d Ps: status %x: %.2000s", nprocs, st, out);
+}
+
+#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "failed: %s (line %d)\n", #cond, __LINE__); exit(3); } } while (0)
+
+// ---- unbuffered ----
+
+enum { Rounds = 20000 };
+
+static gort_chan *ping, *pong;
+
+static void ponger(void *arg)
+{
+	long v;
+
+	for (;;) {
+		gort_chan_recv(ping, &v);
+		v++;
+		gort_chan_send(pong, &v);
+	}
+}
+
+static void pingpongmain(void *arg)
+{
+	long i, v;
+
+	ping = gort_chan_make(sizeof(long), 0);
+	pong = gort_chan_make(sizeof(long), 0);
+	gort_go(ponger, NULL);
+	for (i = 0; i < Rounds; i++) {
+		v = 2 * i;
+		gort_chan_send(ping, &v);
+		gort_chan_recv(pong, &v);
+		CHECK(v == 2 * i + 1);
+	}
+	CHECK(gort_chan_len(ping) == 0 && gort_chan_cap(ping) == 0);
+}
+
+START_TEST(unbuffered_ping_pong_on_1_and_3_ps)
+{
+	runok(pingpongmain, 1);
+	runok(pingpongmain, 3);
+}
+END_TEST
+
+// ---- buffered ----
+
+static void buffermain(void *arg)
+{
+	gort_chan *c = gort_chan_make(sizeof(int), 5);
+	int i, v;
+
+	for (i = 0; i < 5; i++)         // fits: no receiver needed
+		gort_chan_send(c, &i);
+	CHECK(gort_chan_len(c) == 5 && gort_chan_cap(c) == 5);
+	for (i = 0; i < 5; i++) {
+		gort_chan_recv(c, &v);
+		CHECK(v == i);
+	}
+	CHECK(gort_chan_len(c) == 0);
+}
+
+START_TEST(a_buffered_channel_holds_cap_values_in_order)
+{
+	runok(buffermain, 1);
+}
+END_TEST
+
+static gort_chan *fifo;
+
+static void slowreader(void *arg)
+{
+	int i, v;
+
+	for (i = 0; i < 1000; i++) {
+		gort_chan_recv(fifo, &v);
+		CHECK(v == i);  // senders that waited on a full buffer keep order
+		if (i % 7 == 0)
+			gort_yield();
+	}
+	gort_chan_send(fifo, &i);
+}
+
+static void fifomain(void *arg)
+{
+	int i;
+
+	fifo = gort_chan_make(sizeof(int), 3);
+	gort_go(slowreader, NULL);
+	for (i = 0; i < 1000; i++)
+		gort_chan_send(fifo, &i);
+	gort_chan_recv(fifo, &i);
+	CHECK(i == 1000);
+}
+
+START_TEST(blocked_senders_keep_fifo_order)
+{
+	runok(fifomain, 1);
+	runok(fifomain, 2);
+}
+END_TEST
+
+// ---- many to many ----
+
+enum { Producers = 8, Consumers = 4, PerProducer = 5000 };
+
+static gort_chan *work, *sums;
+
+static void producer(void *arg)
+{
+	long i, base = (long)(intptr)arg * PerProducer;
+
+	for (i = 0; i < PerProducer; i++) {
+		long v = base + i;
+
+		gort_chan_send(work, &v);
+	}
+}
+
+static void consumer(void *arg)
+{
+	long v, sum = 0;
+
+	while (gort_chan_recv2(work, &v))
+		sum += v;
+	gort_chan_send(sums, &sum);
+}
+
+static void manymain(void *arg)
+{
+	long i, sum, total = 0, n = (long)Producers * PerProducer;
+	gort_chan *done = gort_chan_make(0, Producers);
+
+	work = gort_chan_make(sizeof(long), 16);
+	sums = gort_chan_make(sizeof(long), 0);
+	for (i = 0; i < Consumers; i++)
+		gort_go(consumer, NULL);
+	for (i = 0; i < Producers; i++)
+		gort_go(producer, (void *)(intptr)i);
+	// Wait for the producers by watching the work drain, then close.
+	while (gort_numgoroutine() > 1 + Consumers)
+		gort_yield();
+	gort_chan_close(work);
+	for (i = 0; i < Consumers; i++) {
+		gort_chan_recv(sums, &sum);
+		total += sum;
+	}
+	CHECK(total == n * (n - 1) / 2);
+	CHECK(gort_chan_cap(done) == Producers);
+}
+
+START_TEST(many_producers_and_consumers_on_4_ps)
+{
+	runok(manymain, 4);
+	runok(manymain, 1);
+}
+END_TEST
+
+// ---- close ----
+
+static gort_chan *closing;
+static uint32 woke;
+
+static void waitclose(void *arg)
+{
+	int v = 7;
+
+	CHECK(!gort_chan_recv2(closing, &v));
+	CHECK(v == 0);
+	rt_xadd32(&woke, 1);
+}
+
+static void closemain(void *arg)
+{
+	gort_chan *c = gort_chan_make(sizeof(int), 2);
+	int i, v = 41;
+
+	gort_chan_send(c, &v);
+	gort_chan_close(c);
+	CHECK(gort_chan_recv2(c, &v) && v == 41);      // drained after close
+	CHECK(!gort_chan_recv2(c, &v) && v == 0);
+	closing = gort_chan_make(sizeof(int), 0);
+	for (i = 0; i < 3; i++)
+		gort_go(waitclose, NULL);
+	while (gort_numgoroutine() < 4)
+		gort_yield();
+	for (i = 0; i < 100; i++)
+		gort_yield();           // let them block
+	gort_chan_close(closing);
+	while (rt_load32(&woke) < 3)
+		gort_yield();
+}
+
+START_TEST(close_wakes_receivers_with_zero_values)
+{
+	runok(closemain, 1);
+	runok(closemain, 2);
+}
+END_TEST
+
+static void sendclosed(void *arg)
+{
+	gort_chan *c = gort_chan_make(sizeof(int), 1);
+	int v = 1;
+
+	gort_chan_close(c);
+	gort_chan_send(c, &v);
+}
+
+static void closeclosed(void *arg)
+{
+	gort_chan *c = gort_chan_make(0, 0);
+
+	gort_chan_close(c);
+	gort_chan_close(c);
+}
+
+static void closenil(void *arg)
+{
+	gort_chan_close(NULL);
+}
+
+static void expectpanic(void (*main)(void *), const char *msg, const char *caller)
+{
+	char frame[64];
+	static char out[16384], want[256];
+	int st = run(main, 1, out, sizeof out);
+
+	snprintf(want, sizeof want, "panic: %s\n\ngoroutine 1 [running]:\n", msg);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %x", st);
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	snprintf(frame, sizeof frame, "\n%s+0x", caller);
+	ck_assert_msg(strstr(out, frame) != NULL, "%s", out);
+}
+
+START_TEST(misuse_panics_as_in_go)
+{
+	expectpanic(sendclosed, "send on closed channel", "sendclosed");
+	expectpanic(closeclosed, "close of closed channel", "closeclosed");
+	expectpanic(closenil, "close of nil channel", "closenil");
+}
+END_TEST
+
+static void nilsend(void *arg)
+{
+	int v = 0;
+
+	gort_chan_send(NULL, &v);
+}
+
+START_TEST(a_nil_channel_blocks_forever)
+{
+	static char out[8192];
+	int st = run(nilsend, 2, out, sizeof out);
+
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	ck_assert_msg(strstr(out, "fatal error: all goroutines are asleep - deadlock!\n\n"
+		"goroutine 1 [chan send (nil chan)]:\n") != NULL, "%s", out);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("chan");
+	TCase *tc = tcase_create("chan");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, unbuffered_ping_pong_on_1_and_3_ps);
+	tcase_add_test(tc, a_buffered_channel_holds_cap_values_in_order);
+	tcase_add_test(tc, blocked_senders_keep_fifo_order);
+	tcase_add_test(tc, many_producers_and_consumers_on_4_ps);
+	tcase_add_test(tc, close_wakes_receivers_with_zero_values);
+	tcase_add_test(tc, misuse_panics_as_in_go);
+	tcase_add_test(tc, a_nil_channel_blocks_forever);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RTCHECK_MAIN(make_suite)
