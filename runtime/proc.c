@@ -665,6 +665,11 @@ int gort_run(void (*fn)(void *), void *arg)
 	return rt_main(fn, arg);
 }
 
+int gort_maxprocs(void)
+{
+	return (int)rt_sched.nprocs;
+}
+
 int gort_numgoroutine(void)
 {
 	return (int)rt_load32(&rt_sched.ngoroutines);

@@ -45,6 +45,8 @@ GORT_EXPORT int gort_run(void (*main)(void *), void *arg);
 GORT_EXPORT void gort_go(void (*fn)(void *), void *arg);
 /* gort_yield lets other goroutines run (Go's runtime.Gosched). */
 GORT_EXPORT void gort_yield(void);
+/* gort_maxprocs says how many goroutines may run at once (GORT_MAXPROCS). */
+GORT_EXPORT int gort_maxprocs(void);
 /* gort_numgoroutine counts the goroutines that exist now. */
 GORT_EXPORT int gort_numgoroutine(void);
 

@@ -31,6 +31,9 @@ pairs=(
   "deeprec|deeprec:rss_hwm|gobench deeprec|deeprec:go:rss_hwm"
   "hotsplit|hotsplit:call|gobench hotsplit|hotsplit:go:call"
   "hotsplit|hotsplit_base:call|gobench hotsplit|hotsplit_base:go:call"
+  "yield|yield:switch|gobench yield|yield:go:switch"
+  "pingpong1|pingpong_p1:roundtrip|gobench pingpong 1|pingpong_p1:go:roundtrip"
+  "pingpong2|pingpong_p2:roundtrip|gobench pingpong 2|pingpong_p2:go:roundtrip"
   "alloc|alloc16:alloc|alloc_gc|alloc16:bdwgc:alloc"
   "alloc|alloc64:alloc|alloc_gc|alloc64:bdwgc:alloc"
   "alloc|alloc1024:alloc|alloc_gc|alloc1024:bdwgc:alloc"
@@ -52,7 +55,11 @@ declare -A cmds=()
 for row in "${pairs[@]}"; do
 	IFS='|' read -r bench _ anchor _ <<<"$row"
 	[[ $bench =~ $ONLY ]] || continue
-	cmds["gort:$bench"]="$build/test/bench/bench-$bench"
+	case $bench in
+	pingpong?) cmds["gort:$bench"]="env GORT_MAXPROCS=${bench#pingpong} $build/test/bench/bench-pingpong" ;;
+	yield) cmds["gort:$bench"]="env GORT_MAXPROCS=1 $build/test/bench/bench-yield" ;;
+	*) cmds["gort:$bench"]="$build/test/bench/bench-$bench" ;;
+	esac
 	if [ -z "${cmds[anchor:$anchor]:-}" ]; then
 		[ -x "$work/bin/${anchor%% *}" ] || build_anchor "$anchor"
 		cmds["anchor:$anchor"]="$work/bin/$anchor"
