@@ -26,7 +26,8 @@ static void echo(void *arg)
 static void bench(void *arg)
 {
 	char name[32];
-	long i, v, s = 0;
+	long i, v;
+	long long s = 0;
 	double t0, el;
 
 	ping = gort_chan_make(sizeof(long), 0);
@@ -44,7 +45,7 @@ static void bench(void *arg)
 	}
 	el = bench_now_ns() - t0;
 	gort_chan_close(ping);
-	if (s != (long)N * (N - 1) / 2 + N)
+	if (s != (long long)N * (N - 1) / 2 + N)
 		abort();
 	snprintf(name, sizeof name, "pingpong_p%d", gort_maxprocs());
 	bench_report(name, "roundtrip", el / N, "ns/op");
