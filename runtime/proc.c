@@ -511,14 +511,13 @@ static void gosched0(void *arg)
 
 	g->status = Grunnable;
 	g->m = NULL;
-	rt_lock(&rt_sched.lock);
-	globrunqput(g);
-	rt_unlock(&rt_sched.lock);
+	runqput(rt_m->p, g, false);
 	schedule();
 }
 
 // rt_gosched lets other goroutines run; the caller goes to the back of
-// the global queue.
+// its P's queue.  (Go uses the global queue; the P's own ring is as fair,
+// FIFO with the global queue looked at every 61st time, and needs no lock.)
 void rt_gosched(void)
 {
 	G *g = rt_getg();
