@@ -143,6 +143,38 @@ void rt_chansend(Hchan *c, const void *elem)
 		rt_panic("send on closed channel");
 }
 
+// rt_chansend_nb sends only if that needs no wait: to a waiting receiver,
+// or into room in the buffer.  It may run on a thread with no goroutine
+// (the timer thread).  A closed channel takes nothing.
+bool rt_chansend_nb(Hchan *c, const void *elem)
+{
+	Sudog *r;
+
+	if (c == NULL)
+		return false;
+	rt_lock(&c->lock);
+	if (c->closed) {
+		rt_unlock(&c->lock);
+		return false;
+	}
+	if ((r = dequeue(&c->recvq)) != NULL) {
+		copyelem(c, r->elem, elem);
+		r->success = true;
+		rt_unlock(&c->lock);
+		rt_ready(r->g, NULL);
+		return true;
+	}
+	if (c->qcount < c->dataqsiz) {
+		copyelem(c, slot(c, c->sendx), elem);
+		c->sendx = (c->sendx + 1) % c->dataqsiz;
+		c->qcount++;
+		rt_unlock(&c->lock);
+		return true;
+	}
+	rt_unlock(&c->lock);
+	return false;
+}
+
 // rt_chanrecv receives into elem (which may be NULL) and reports whether
 // the value came from a send (false: the channel is closed and drained).
 bool rt_chanrecv(Hchan *c, void *elem)

@@ -551,7 +551,9 @@ void rt_park(const char *reason, Lock *l)
 	rt_mcall(&g->sched, rt_m->g0top, park0, g);
 }
 
-// rt_ready makes a parked goroutine runnable, handing it param.
+// rt_ready makes a parked goroutine runnable, handing it param: into the
+// runnext of this M's P, or, from a thread without one (the timer
+// thread), into the global queue.
 void rt_ready(G *g, void *param)
 {
 	if (g->status != Gwaiting)
@@ -559,7 +561,13 @@ void rt_ready(G *g, void *param)
 	g->param = param;
 	g->waitreason = NULL;
 	g->status = Grunnable;
-	runqput(rt_m->p, g, true);
+	if (rt_m->p != NULL) {
+		runqput(rt_m->p, g, true);
+	} else {
+		rt_lock(&rt_sched.lock);
+		globrunqput(g);
+		rt_unlock(&rt_sched.lock);
+	}
 	wakep();
 }
 
@@ -592,7 +600,7 @@ void rt_printgoroutines(G *except)
 static void checkdead(void)
 {
 	if (rt_sched.nmidle < rt_sched.nm || rt_sched.ngoroutines == 0 ||
-	    rt_sched.runqsize != 0 || anywork())
+	    rt_sched.runqsize != 0 || anywork() || rt_timers_pending())
 		return;
 	rt_prints("fatal error: all goroutines are asleep - deadlock!\n");
 	rt_printgoroutines(NULL);

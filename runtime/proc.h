@@ -35,9 +35,9 @@
 // the program is deadlocked: checkdead throws
 // "all goroutines are asleep - deadlock!" with every goroutine's stack.
 //
-// Not yet: timers and sleep, blocking system calls and their handoff,
-// sysmon and preemption of long runners, schedtrace.  (An endless loop
-// without calls keeps its P until it ends.)
+// Not yet: select, blocking system calls and their handoff, sysmon and
+// preemption of long runners, schedtrace.  (An endless loop without calls
+// keeps its P until it ends.)  Timers and sleep are in time.c.
 //
 // Locks: sched.lock guards the global queue, the idle lists, the G list
 // and the counters; a P's ring is lock-free.  Lock order: sched.lock before
@@ -133,5 +133,10 @@ Hchan  *rt_makechan(uintptr elemsize, uintptr cap);
 void    rt_chansend(Hchan *c, const void *elem);
 bool    rt_chanrecv(Hchan *c, void *elem);
 void    rt_closechan(Hchan *c);
+bool    rt_chansend_nb(Hchan *c, const void *elem);     // false: would block
+
+// ---- time.c ----
+void    rt_sleep(int64 ns);
+bool    rt_timers_pending(void);
 
 #endif

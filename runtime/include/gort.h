@@ -69,6 +69,25 @@ GORT_EXPORT void gort_chan_close(gort_chan *c);
 GORT_EXPORT size_t gort_chan_len(gort_chan *c);
 GORT_EXPORT size_t gort_chan_cap(gort_chan *c);
 
+/* ---- Time ----
+ *
+ * Times are nanoseconds of the monotonic clock.
+ */
+GORT_EXPORT int64_t gort_nanotime(void);
+/* gort_sleep parks the calling goroutine for at least ns nanoseconds. */
+GORT_EXPORT void gort_sleep(int64_t ns);
+/* gort_after returns a channel (of int64_t, capacity 1) that receives the
+ * time once, delay nanoseconds from now. */
+GORT_EXPORT gort_chan *gort_after(int64_t delay);
+
+/* A timer sends the time (an int64_t) on c after delay, then every period
+ * if period > 0; a send that finds c full is dropped, as with Go's Ticker.
+ * gort_timer_stop returns 1 if the timer had not fired yet (or, periodic,
+ * was still running). */
+typedef struct gort_timer gort_timer;
+GORT_EXPORT gort_timer *gort_timer_start(int64_t delay, int64_t period, gort_chan *c);
+GORT_EXPORT int gort_timer_stop(gort_timer *t);
+
 /* ---- Memory ----
  *
  * All memory from gort is zeroed and garbage-collected: there is no free.

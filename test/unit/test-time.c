@@ -1,0 +1,226 @@
+// test-time: sleep, timers, and idleness.  Each test is a whole program
+// (gort_run) in a child; the verdict is its exit status and stderr.  No
+// test asserts an upper bound on time: only "at least" and order.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "gort.h"
+#include "rtcheck.h"
+#include "runtime.h"
+
+enum { Ms = 1000000 };
+
+typedef struct Prog {
+	void (*main)(void *);
+	int nprocs;
+} Prog;
+
+static void runchild(void *arg)
+{
+	Prog *p = arg;
+
+	rt_knobs.maxprocs = p->nprocs;
+	gort_run(p->main, NULL);
+}
+
+static int run(void (*main)(void *), int nprocs, char *out, size_t size)
+{
+	Prog p = {main, nprocs};
+
+	return rtcheck_child(runchild, &p, out, size);
+}
+
+static void runok(void (*main)(void *), int nprocs)
+{
+	static char out[8192];
+	int st = run(main, nprocs, out, sizeof out);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		"%d Ps: status %x: %.2000s", nprocs, st, out);
+}
+
+#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "failed: %s (line %d)\n", #cond, __LINE__); exit(3); } } while (0)
+
+static void sleepmain(void *arg)
+{
+	int64_t t0 = gort_nanotime();
+
+	gort_sleep(20 * Ms);
+	CHECK(gort_nanotime() - t0 >= 20 * Ms);
+	gort_sleep(0);
+	gort_sleep(-5);
+}
+
+START_TEST(sleep_sleeps_at_least_as_long_as_asked)
+{
+	runok(sleepmain, 1);
+}
+END_TEST
+
+static gort_chan *order;
+
+static void sleeper(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+
+	gort_sleep(id * 60 * Ms);
+	gort_chan_send(order, &id);
+}
+
+static void ordermain(void *arg)
+{
+	int ids[] = {3, 1, 2}, i, got;
+
+	order = gort_chan_make(sizeof(int), 0);
+	for (i = 0; i < 3; i++)
+		gort_go(sleeper, (void *)(intptr_t)ids[i]);
+	for (i = 1; i <= 3; i++) {
+		gort_chan_recv(order, &got);
+		CHECK(got == i);
+	}
+}
+
+START_TEST(sleepers_wake_in_deadline_order)
+{
+	runok(ordermain, 1);
+	runok(ordermain, 2);
+}
+END_TEST
+
+static void aftermain(void *arg)
+{
+	int64_t t0 = gort_nanotime(), when;
+	gort_chan *c = gort_after(30 * Ms);
+
+	gort_chan_recv(c, &when);
+	CHECK(when - t0 >= 30 * Ms);
+	CHECK(gort_nanotime() >= when);
+}
+
+START_TEST(after_delivers_the_time_once)
+{
+	runok(aftermain, 1);
+}
+END_TEST
+
+static void tickmain(void *arg)
+{
+	gort_chan *c = gort_chan_make(sizeof(int64_t), 1);
+	int64_t t0 = gort_nanotime(), prev = 0, now;
+	gort_timer *t = gort_timer_start(5 * Ms, 5 * Ms, c);
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		gort_chan_recv(c, &now);
+		CHECK(now > prev);
+		prev = now;
+	}
+	CHECK(prev - t0 >= 25 * Ms);
+	CHECK(gort_timer_stop(t) == 1);
+	gort_sleep(30 * Ms);
+	if (gort_chan_len(c) > 0)       // at most one tick was in flight
+		gort_chan_recv(c, NULL);
+	gort_sleep(30 * Ms);
+	CHECK(gort_chan_len(c) == 0);
+	CHECK(gort_timer_stop(t) == 0);
+}
+
+START_TEST(a_periodic_timer_ticks_until_stopped)
+{
+	runok(tickmain, 1);
+	runok(tickmain, 2);
+}
+END_TEST
+
+static gort_chan *later;
+
+static void waiter(void *arg)
+{
+	int v;
+
+	gort_chan_recv(later, &v);
+	CHECK(v == 42);
+	gort_chan_send(later, &v);
+}
+
+static void notdeadmain(void *arg)
+{
+	int v = 42;
+
+	later = gort_chan_make(sizeof(int), 0);
+	gort_go(waiter, NULL);
+	gort_sleep(50 * Ms);    // everyone else is blocked meanwhile: no deadlock
+	gort_chan_send(later, &v);
+	gort_chan_recv(later, &v);
+}
+
+START_TEST(a_sleeping_program_is_not_deadlocked)
+{
+	runok(notdeadmain, 1);
+	runok(notdeadmain, 2);
+}
+END_TEST
+
+static double cputime(void)
+{
+	struct rusage u;
+
+	getrusage(RUSAGE_SELF, &u);
+	return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 +
+		u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+}
+
+static void idlemain(void *arg)
+{
+	double c0 = cputime();
+
+	gort_sleep(300 * Ms);
+	// Asleep, with every thread parked: next to no CPU in 300 ms.
+	CHECK(cputime() - c0 < 0.05);
+}
+
+START_TEST(an_idle_program_uses_no_cpu)
+{
+	runok(idlemain, 2);
+}
+END_TEST
+
+static void deadaftersleep(void *arg)
+{
+	gort_chan *c = gort_chan_make(0, 0);
+
+	gort_sleep(10 * Ms);
+	gort_chan_recv(c, NULL);
+}
+
+START_TEST(a_deadlock_after_the_timers_is_still_found)
+{
+	static char out[8192];
+	int st = run(deadaftersleep, 2, out, sizeof out);
+
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	ck_assert_msg(strstr(out, "fatal error: all goroutines are asleep - deadlock!\n\n"
+		"goroutine 1 [chan receive]:\n") != NULL, "%s", out);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("time");
+	TCase *tc = tcase_create("timers");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, sleep_sleeps_at_least_as_long_as_asked);
+	tcase_add_test(tc, sleepers_wake_in_deadline_order);
+	tcase_add_test(tc, after_delivers_the_time_once);
+	tcase_add_test(tc, a_periodic_timer_ticks_until_stopped);
+	tcase_add_test(tc, a_sleeping_program_is_not_deadlocked);
+	tcase_add_test(tc, an_idle_program_uses_no_cpu);
+	tcase_add_test(tc, a_deadlock_after_the_timers_is_still_found);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RTCHECK_MAIN(make_suite)
