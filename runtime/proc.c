@@ -607,6 +607,16 @@ static void checkdead(void)
 	rt_exit(2);
 }
 
+// rt_checkdeadlock re-runs the deadlock check from outside the scheduler:
+// the timer thread calls it when the last pending timer is gone, since the
+// Ms that went idle while it was pending checked too early.
+void rt_checkdeadlock(void)
+{
+	rt_lock(&rt_sched.lock);
+	checkdead();
+	rt_unlock(&rt_sched.lock);
+}
+
 // ---- start ----
 
 void rt_schedinit(void)

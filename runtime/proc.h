@@ -126,6 +126,7 @@ void    rt_ready(G *g, void *param);
 G      *rt_getg(void);
 int     rt_main(void (*fn)(void *), void *arg);
 void    rt_printgoroutines(G *except);
+void    rt_checkdeadlock(void);
 
 // ---- chan.c ----
 typedef struct Hchan Hchan;

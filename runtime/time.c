@@ -18,7 +18,9 @@
 // While any timer is pending or being fired, the program is not
 // deadlocked, however many goroutines wait: checkdead asks
 // rt_timers_pending.  A fired timer's goroutine is in a run queue before
-// the timer stops counting as pending.
+// the timer stops counting as pending; and when the last timer stops
+// counting, the deadlock check runs again, since Ms that went idle while it
+// counted checked too early.
 #include <pthread.h>
 
 #include "runtime.h"
@@ -134,6 +136,7 @@ static void *timerproc(void *arg)
 	Timer *due[64];
 	uint32 n, i;
 	int64 now, wait;
+	bool idle;
 
 	rt_minit();
 	for (;;) {
@@ -163,7 +166,10 @@ static void *timerproc(void *arg)
 				fire(due[i], now);
 			rt_lock(&timers.lock);
 			timers.firing = 0;
+			idle = timers.len == 0;
 			rt_unlock(&timers.lock);
+			if (idle)
+				rt_checkdeadlock();
 			continue;
 		}
 		wait = timers.len > 0 ? timers.heap[0]->when - now : -1;
@@ -250,12 +256,17 @@ int gort_timer_stop(gort_timer *t)
 {
 	int pending;
 
+	bool idle;
+
 	rt_lock(&timers.lock);
 	pending = t->t.i >= 0;
 	if (pending)
 		removeat((uint32)t->t.i);
 	t->t.period = 0;
+	idle = timers.len == 0 && timers.firing == 0;
 	rt_unlock(&timers.lock);
+	if (idle)
+		rt_checkdeadlock();
 	return pending;
 }
 

@@ -103,7 +103,7 @@ START_TEST(a_buffered_channel_holds_cap_values_in_order)
 }
 END_TEST
 
-static gort_chan *fifo;
+static gort_chan *fifo, *fifodone;
 
 static void slowreader(void *arg)
 {
@@ -115,7 +115,7 @@ static void slowreader(void *arg)
 		if (i % 7 == 0)
 			gort_yield();
 	}
-	gort_chan_send(fifo, &i);
+	gort_chan_send(fifodone, &i);
 }
 
 static void fifomain(void *arg)
@@ -123,10 +123,11 @@ static void fifomain(void *arg)
 	int i;
 
 	fifo = gort_chan_make(sizeof(int), 3);
+	fifodone = gort_chan_make(sizeof(int), 0);
 	gort_go(slowreader, NULL);
 	for (i = 0; i < 1000; i++)
 		gort_chan_send(fifo, &i);
-	gort_chan_recv(fifo, &i);
+	gort_chan_recv(fifodone, &i);
 	CHECK(i == 1000);
 }
 

@@ -60,12 +60,14 @@ START_TEST(sleep_sleeps_at_least_as_long_as_asked)
 END_TEST
 
 static gort_chan *order;
+static int64_t start;
 
 static void sleeper(void *arg)
 {
 	int id = (int)(intptr_t)arg;
 
-	gort_sleep(id * 60 * Ms);
+	// From one common start, so that a late start does not reorder them.
+	gort_sleep(start + id * 60 * Ms - gort_nanotime());
 	gort_chan_send(order, &id);
 }
 
@@ -74,6 +76,7 @@ static void ordermain(void *arg)
 	int ids[] = {3, 1, 2}, i, got;
 
 	order = gort_chan_make(sizeof(int), 0);
+	start = gort_nanotime();
 	for (i = 0; i < 3; i++)
 		gort_go(sleeper, (void *)(intptr_t)ids[i]);
 	for (i = 1; i <= 3; i++) {
