@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "runtime.h"
+#include "atomic.h"
 #include "proc.h"
 #include "malloc.h"
 #include "gort.h"
@@ -32,6 +33,7 @@ struct Sudog {
 	void    *elem;          // the sender's value, or where to receive
 	Sudog   *next;
 	bool    success;        // false: woken by close
+	bool    isselect;       // one of a select's: claim g->selectdone first
 };
 
 typedef struct WaitQ {
@@ -61,16 +63,41 @@ static void enqueue(WaitQ *q, Sudog *s)
 	q->last = s;
 }
 
+// dequeue takes the first waiter that is still waiting: a select waits on
+// several channels at once, and only the first to claim it (selectdone
+// 0 -> 1) may complete it; its Sudogs elsewhere are skipped.
 static Sudog *dequeue(WaitQ *q)
 {
-	Sudog *s = q->first;
+	Sudog *s;
 
-	if (s != NULL) {
+	for (;;) {
+		s = q->first;
+		if (s == NULL)
+			return NULL;
 		q->first = s->next;
 		if (q->first == NULL)
 			q->last = NULL;
+		if (!s->isselect || rt_cas32(&s->g->selectdone, 0, 1))
+			return s;
 	}
-	return s;
+}
+
+// removesudog takes s out of q if it is still there.
+static void removesudog(WaitQ *q, Sudog *s)
+{
+	Sudog *p, *prev = NULL;
+
+	for (p = q->first; p != NULL; prev = p, p = p->next) {
+		if (p != s)
+			continue;
+		if (prev != NULL)
+			prev->next = p->next;
+		else
+			q->first = p->next;
+		if (q->last == p)
+			q->last = prev;
+		return;
+	}
 }
 
 static byte *slot(Hchan *c, uintptr i)
@@ -126,7 +153,7 @@ void rt_chansend(Hchan *c, const void *elem)
 		copyelem(c, r->elem, elem);
 		r->success = true;
 		rt_unlock(&c->lock);
-		rt_ready(r->g, NULL);
+		rt_ready(r->g, r);
 		return;
 	}
 	if (c->qcount < c->dataqsiz) {
@@ -161,7 +188,7 @@ bool rt_chansend_nb(Hchan *c, const void *elem)
 		copyelem(c, r->elem, elem);
 		r->success = true;
 		rt_unlock(&c->lock);
-		rt_ready(r->g, NULL);
+		rt_ready(r->g, r);
 		return true;
 	}
 	if (c->qcount < c->dataqsiz) {
@@ -195,7 +222,7 @@ bool rt_chanrecv(Hchan *c, void *elem)
 		}
 		s->success = true;
 		rt_unlock(&c->lock);
-		rt_ready(s->g, NULL);
+		rt_ready(s->g, s);
 		return true;
 	}
 	if (c->qcount > 0) {
@@ -242,8 +269,198 @@ void rt_closechan(Hchan *c)
 	while (woken != NULL) {
 		s = woken;
 		woken = s->next;        // read before the waiter runs again
-		rt_ready(s->g, NULL);
+		rt_ready(s->g, s);
 	}
+}
+
+// ---- select ----
+//
+// 1. Visit the cases in a random order (fairness among ready cases) and
+//    lock their channels in address order (no lock-order deadlock between
+//    two selects), each channel once.
+// 2. The first case that can go on without waiting does; all unlock.
+// 3. With none, and no default (block), put a Sudog for every case on its
+//    channel and park, unlocking all once off the stack.  The goroutine
+//    that completes one case claims the select (selectdone) and hands over
+//    the winning Sudog; the others are taken out of their queues.
+
+enum { MaxSelectCases = 64 };
+
+typedef struct Locked {
+	Hchan   *c[MaxSelectCases];
+	uint32  n;
+} Locked;
+
+static void unlockall(void *arg)
+{
+	Locked *l = arg;
+	uint32 i;
+
+	for (i = l->n; i-- > 0;)
+		rt_unlock(&l->c[i]->lock);
+}
+
+static void lockall(Locked *l)
+{
+	uint32 i;
+
+	for (i = 0; i < l->n; i++)
+		rt_lock(&l->c[i]->lock);
+}
+
+// sortchans fills l with the distinct non-nil channels, by address.
+static void sortchans(gort_case *cases, int n, Locked *l)
+{
+	uint32 i, j;
+	Hchan *c;
+
+	l->n = 0;
+	for (i = 0; i < (uint32)n; i++) {
+		c = (Hchan *)cases[i].c;
+		if (c == NULL)
+			continue;
+		for (j = l->n; j > 0 && (uintptr)l->c[j - 1] > (uintptr)c; j--)
+			;
+		if (j > 0 && l->c[j - 1] == c)
+			continue;
+		memmove(&l->c[j + 1], &l->c[j], (l->n - j) * sizeof l->c[0]);
+		l->c[j] = c;
+		l->n++;
+	}
+}
+
+// tryone does case i if it can go on now; channels locked.  It returns
+// the waiter it completed (to ready once unlocked), or (Sudog *)-1 if it
+// completed without one, or NULL if it must wait.
+static Sudog *tryone(gort_case *k, Locked *l)
+{
+	Hchan *c = (Hchan *)k->c;
+	Sudog *s;
+
+	if (k->dir == GORT_CASE_SEND) {
+		if (c->closed) {
+			unlockall(l);
+			rt_panic("send on closed channel");
+		}
+		if ((s = dequeue(&c->recvq)) != NULL) {
+			copyelem(c, s->elem, k->elem);
+			s->success = true;
+			return s;
+		}
+		if (c->qcount < c->dataqsiz) {
+			copyelem(c, slot(c, c->sendx), k->elem);
+			c->sendx = (c->sendx + 1) % c->dataqsiz;
+			c->qcount++;
+			return (Sudog *)-1;
+		}
+		return NULL;
+	}
+	k->ok = 1;
+	if ((s = dequeue(&c->sendq)) != NULL) {
+		if (c->dataqsiz == 0) {
+			copyelem(c, k->elem, s->elem);
+		} else {
+			copyelem(c, k->elem, slot(c, c->recvx));
+			copyelem(c, slot(c, c->recvx), s->elem);
+			c->recvx = (c->recvx + 1) % c->dataqsiz;
+			c->sendx = c->recvx;
+		}
+		s->success = true;
+		return s;
+	}
+	if (c->qcount > 0) {
+		copyelem(c, k->elem, slot(c, c->recvx));
+		memset(slot(c, c->recvx), 0, c->elemsize);
+		c->recvx = (c->recvx + 1) % c->dataqsiz;
+		c->qcount--;
+		return (Sudog *)-1;
+	}
+	if (c->closed) {
+		if (k->elem != NULL)
+			memset(k->elem, 0, c->elemsize);
+		k->ok = 0;
+		return (Sudog *)-1;
+	}
+	return NULL;
+}
+
+static uint32 fastrand(void)
+{
+	uint32 x = rt_m->fastrand;
+
+	if (x == 0)
+		x = (uint32)rt_nanotime() | 1;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	rt_m->fastrand = x;
+	return x;
+}
+
+static int selectgo(gort_case *cases, int n, bool block)
+{
+	uint8 order[MaxSelectCases];
+	Sudog sgs[MaxSelectCases], *s, *win;
+	Locked l;
+	G *g = rt_getg();
+	int i, j, k;
+
+	if (n < 0 || n > MaxSelectCases)
+		rt_panic("select: more than 64 cases");
+	for (i = 0; i < n; i++) {      // a random visiting order
+		j = fastrand() % (i + 1);
+		order[i] = order[j];
+		order[j] = (uint8)i;
+	}
+	sortchans(cases, n, &l);
+	if (l.n == 0 && block)
+		blockforever("select (no cases)");
+	lockall(&l);
+	for (k = 0; k < n; k++) {
+		i = order[k];
+		if (cases[i].c == NULL)
+			continue;
+		if ((s = tryone(&cases[i], &l)) == NULL)
+			continue;
+		unlockall(&l);
+		if (s != (Sudog *)-1)
+			rt_ready(s->g, s);
+		return i;
+	}
+	if (!block) {
+		unlockall(&l);
+		return -1;
+	}
+	g->selectdone = 0;
+	g->param = NULL;
+	for (i = 0; i < n; i++) {
+		Hchan *c = (Hchan *)cases[i].c;
+
+		if (c == NULL)
+			continue;
+		sgs[i] = (Sudog){.g = g, .elem = cases[i].elem, .isselect = true};
+		enqueue(cases[i].dir == GORT_CASE_SEND ? &c->sendq : &c->recvq, &sgs[i]);
+	}
+	rt_parkf("select", unlockall, &l);
+	win = g->param;
+	lockall(&l);
+	for (i = 0; i < n; i++) {
+		Hchan *c = (Hchan *)cases[i].c;
+
+		if (c != NULL && &sgs[i] != win)
+			removesudog(cases[i].dir == GORT_CASE_SEND ? &c->sendq : &c->recvq, &sgs[i]);
+	}
+	unlockall(&l);
+	i = (int)(win - sgs);
+	if (cases[i].dir == GORT_CASE_SEND) {
+		if (!win->success)
+			rt_panic("send on closed channel");
+	} else {
+		cases[i].ok = win->success;
+		if (!win->success && cases[i].elem != NULL)
+			memset(cases[i].elem, 0, ((Hchan *)cases[i].c)->elemsize);
+	}
+	return i;
 }
 
 // ---- the public API (gort.h) ----
@@ -284,6 +501,11 @@ size_t gort_chan_len(gort_chan *c)
 	n = h->qcount;
 	rt_unlock(&h->lock);
 	return n;
+}
+
+int gort_select(gort_case *cases, int ncases, int block)
+{
+	return selectgo(cases, ncases, block != 0);
 }
 
 size_t gort_chan_cap(gort_chan *c)

@@ -528,27 +528,39 @@ void rt_gosched(void)
 static void park0(void *arg)
 {
 	G *g = arg;
-	Lock *l = rt_m->waitunlock;
+	void (*unlockf)(void *) = rt_m->waitunlockf;
 
-	rt_m->waitunlock = NULL;
+	rt_m->waitunlockf = NULL;
 	g->status = Gwaiting;
 	g->m = NULL;
-	if (l != NULL)
-		rt_unlock(l);
+	if (unlockf != NULL)
+		unlockf(rt_m->waitarg);
 	schedule();
 }
 
-// rt_park blocks the calling goroutine until rt_ready; if l is not NULL
-// it is unlocked once the goroutine is off its stack, so that whoever
-// readies it (under l) cannot run it before it has stopped.
-// l must be held.
-void rt_park(const char *reason, Lock *l)
+// rt_parkf blocks the calling goroutine until rt_ready; unlockf(arg), if
+// not NULL, runs once the goroutine is off its stack, so that whoever
+// readies it (after taking what unlockf releases) cannot run it before it
+// has stopped.
+void rt_parkf(const char *reason, void (*unlockf)(void *), void *arg)
 {
 	G *g = rt_getg();
 
 	g->waitreason = reason;
-	rt_m->waitunlock = l;
+	rt_m->waitunlockf = unlockf;
+	rt_m->waitarg = arg;
 	rt_mcall(&g->sched, rt_m->g0top, park0, g);
+}
+
+static void unlockone(void *l)
+{
+	rt_unlock(l);
+}
+
+// rt_park is rt_parkf releasing one held lock.
+void rt_park(const char *reason, Lock *l)
+{
+	rt_parkf(reason, l != NULL ? unlockone : NULL, l);
 }
 
 // rt_ready makes a parked goroutine runnable, handing it param: into the

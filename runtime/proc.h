@@ -71,6 +71,7 @@ struct G {
 	G       *schedlink;     // in the global queue or a free list
 	G       *alllink;       // in sched.allg
 	void    *param;         // handed over by whoever readies it (channels)
+	uint32  selectdone;     // a select of this G was completed (CAS 0->1)
 };
 
 enum {
@@ -122,6 +123,7 @@ G      *rt_newproc(void (*fn)(void *), void *arg);
 void    rt_gosched(void);
 NORETURN void rt_goexit(void);
 void    rt_park(const char *reason, Lock *unlock);
+void    rt_parkf(const char *reason, void (*unlockf)(void *), void *arg);
 void    rt_ready(G *g, void *param);
 G      *rt_getg(void);
 int     rt_main(void (*fn)(void *), void *arg);

@@ -81,7 +81,9 @@ struct M {
 	struct P *p;            // the P it holds
 	struct P *nextp;        // the P it is handed when woken
 	Note    park;           // sleeps here when idle
-	Lock    *waitunlock;    // rt_park: unlock this once off the stack
+	void    (*waitunlockf)(void *);     // rt_parkf: run once off the stack
+	void    *waitarg;
+	uint32  fastrand;       // select's random order
 	M       *link;          // in the idle list
 	bool    spinning;       // looking for work, holding a P
 };

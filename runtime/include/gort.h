@@ -69,6 +69,29 @@ GORT_EXPORT void gort_chan_close(gort_chan *c);
 GORT_EXPORT size_t gort_chan_len(gort_chan *c);
 GORT_EXPORT size_t gort_chan_cap(gort_chan *c);
 
+/* select: cases[] are sends (elem: the value) and receives (elem: where
+ * to put it, or NULL; ok: 0 if the channel was closed).  gort_select
+ * does one ready case, chosen at random among those ready, and returns its
+ * index; with none ready it waits for one, or, if block is 0 (a default
+ * case), returns -1.  Cases with a nil channel never proceed.  At most 64
+ * cases.
+ *
+ *     gort_case cases[] = {GORT_RECV(in, &v), GORT_SEND(out, &w)};
+ *     switch (gort_select(cases, 2, 1)) { case 0: ...; case 1: ...; }
+ */
+#define GORT_CASE_SEND 1
+#define GORT_CASE_RECV 2
+typedef struct gort_case {
+	gort_chan *c;
+	int dir;
+	void *elem;
+	int ok;
+} gort_case;
+#define GORT_SEND(ch, p) {(ch), GORT_CASE_SEND, (void *)(p), 0}
+#define GORT_RECV(ch, p) {(ch), GORT_CASE_RECV, (void *)(p), 0}
+
+GORT_EXPORT int gort_select(gort_case *cases, int ncases, int block);
+
 /* ---- Time ----
  *
  * Times are nanoseconds of the monotonic clock.
