@@ -138,6 +138,10 @@ bool    rt_chanrecv(Hchan *c, void *elem);
 void    rt_closechan(Hchan *c);
 bool    rt_chansend_nb(Hchan *c, const void *elem);     // false: would block
 
+// ---- sema.c ----
+void    rt_semacquire(uint32 *addr);
+void    rt_semrelease(uint32 *addr);
+
 // ---- time.c ----
 void    rt_sleep(int64 ns);
 bool    rt_timers_pending(void);

@@ -372,9 +372,21 @@ void rt_panic(const char *msg)
 // ---- public ----
 
 #include "gort.h"
+#include "gort/abi.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
+
+void gort_panic(const char *msg)
+{
+	rt_panic(msg);
+}
+
+void gort_fatal(const char *msg)
+{
+	rt_throwtrace(msg, (uintptr)__builtin_frame_address(0),
+		rt_getlimit() != 0 ? (Segment *)(rt_getlimit() - SegHeader - StackRed) : NULL);
+}
 
 const char *gort_version(void)
 {

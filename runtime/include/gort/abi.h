@@ -44,4 +44,15 @@
 #define GORT_NOSCAN             1
 GORT_EXPORT void *gort_mallocgc(size_t size, unsigned flags, const gort_type *type);
 
+/* 5. Semaphores, for synchronisation libraries (lib/sync): acquire waits
+ *    while *addr is 0, then takes one; release adds one and wakes a
+ *    waiter.  Both park and ready goroutines, never threads. */
+GORT_EXPORT void gort_semacquire(uint32_t *addr);
+GORT_EXPORT void gort_semrelease(uint32_t *addr);
+
+/* 6. Dying as Go does: gort_panic("msg") prints "panic: msg" and the
+ *    goroutine's stack; gort_fatal("msg") prints "fatal error: msg". */
+GORT_EXPORT void gort_panic(const char *msg) __attribute__((noreturn));
+GORT_EXPORT void gort_fatal(const char *msg) __attribute__((noreturn));
+
 #endif
