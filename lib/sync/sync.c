@@ -4,7 +4,7 @@
 #include <gort.h>
 #include <gort/abi.h>
 
-#include "sync.h"
+#include "gort/sync.h"
 
 enum {
 	MutexLocked = 1,

@@ -6,7 +6,7 @@
 
 #include "gort.h"
 #include "gort/abi.h"
-#include "sync/sync.h"
+#include "gort/sync.h"
 #include "rtcheck.h"
 #include "runtime.h"
 
