@@ -199,6 +199,8 @@ static void newm(P *p, bool spinning)
 	m->spinning = spinning;
 	rt_lock(&rt_sched.lock);
 	rt_sched.nm++;
+	m->alllink = rt_sched.allm;
+	rt_sched.allm = m;
 	rt_unlock(&rt_sched.lock);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, MStackSize);
@@ -629,6 +631,101 @@ void rt_checkdeadlock(void)
 	rt_unlock(&rt_sched.lock);
 }
 
+// ---- schedtrace (GORT_DEBUG=schedtrace=N,scheddetail=1) ----
+//
+// A thread of its own prints, every N ms, one line in Go's format:
+//   SCHED 20ms: gomaxprocs=2 idleprocs=1 threads=3 spinningthreads=0
+//   idlethreads=1 runqueue=0 [0 0]
+// (the global queue, then each P's); with scheddetail, every P, M and G.
+// It reads without locks: a picture, not an audit.
+
+static void printnum(const char *name, uint64 v)
+{
+	rt_prints(name);
+	rt_printuint(v);
+}
+
+static uint32 runqlen(P *p)
+{
+	return rt_load32(&p->runqtail) - rt_load32(&p->runqhead) + (rt_loadp(&p->runnext) != 0);
+}
+
+static void schedtrace(bool detail)
+{
+	static const char *const gstates[] = {"idle", "runnable", "running", "waiting", "dead"};
+	uint32 i;
+	M *m;
+	G *g;
+
+	rt_prints("SCHED ");
+	rt_printuint((rt_nanotime() - rt_sched.starttime) / 1000000);
+	printnum("ms: gomaxprocs=", rt_sched.nprocs);
+	printnum(" idleprocs=", rt_load32(&rt_sched.npidle));
+	printnum(" threads=", rt_sched.nm);
+	printnum(" spinningthreads=", rt_load32(&rt_sched.nmspinning));
+	printnum(" idlethreads=", rt_sched.nmidle);
+	printnum(" runqueue=", rt_load32(&rt_sched.runqsize));
+	rt_prints(" [");
+	for (i = 0; i < rt_sched.nprocs; i++) {
+		if (i > 0)
+			rt_prints(" ");
+		rt_printuint(runqlen(rt_sched.allp[i]));
+	}
+	rt_prints("]\n");
+	if (!detail)
+		return;
+	for (i = 0; i < rt_sched.nprocs; i++) {
+		P *p = rt_sched.allp[i];
+
+		printnum("  P", p->id);
+		rt_prints(p->status == Prunning ? ": status=running" : ": status=idle");
+		printnum(" schedtick=", p->schedtick);
+		printnum(" runqsize=", runqlen(p));
+		printnum(" gfreecnt=", p->gfreecnt);
+		rt_printnl();
+	}
+	for (m = rt_sched.allm; m != NULL; m = m->alllink) {
+		printnum("  M", m->id);
+		rt_prints(": p=");
+		rt_printint(m->p != NULL ? (int64)m->p->id : -1);
+		rt_prints(" curg=");
+		rt_printint(m->curg != NULL ? (int64)m->curg->goid : -1);
+		printnum(" spinning=", m->spinning);
+		rt_printnl();
+	}
+	for (g = rt_sched.allg; g != NULL; g = g->alllink) {
+		if (g->status == Gdead)
+			continue;
+		printnum("  G", g->goid);
+		rt_prints(": status=");
+		rt_prints(g->status == Gwaiting && g->waitreason != NULL ? g->waitreason : gstates[g->status]);
+		rt_printnl();
+	}
+}
+
+static void *traceproc(void *arg)
+{
+	rt_minit();
+	for (;;) {
+		rt_nanosleep(rt_knobs.schedtrace * 1000000);
+		schedtrace(rt_knobs.scheddetail != 0);
+	}
+	return NULL;
+}
+
+static void starttrace(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, MStackSize);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, traceproc, NULL) != 0)
+		rt_throw("cannot create the schedtrace thread");
+	pthread_attr_destroy(&attr);
+}
+
 // ---- start ----
 
 void rt_schedinit(void)
@@ -646,6 +743,8 @@ void rt_schedinit(void)
 		rt_sched.allp[i] = p;
 	}
 	rt_sched.nm = 1;                // this thread
+	rt_sched.allm = rt_m;
+	rt_sched.starttime = rt_nanotime();
 	for (i = n; i-- > 1;)
 		pidleput(rt_sched.allp[i]);
 	acquirep(rt_sched.allp[0]);
@@ -668,6 +767,8 @@ int rt_main(void (*fn)(void *), void *arg)
 	if (rt_sched.nprocs != 0)
 		rt_throw("gort_run called twice");
 	rt_schedinit();
+	if (rt_knobs.schedtrace > 0)
+		starttrace();
 	fa[0] = (void *)fn;
 	fa[1] = arg;
 	rt_newproc(mainwrap, fa);

@@ -114,6 +114,8 @@ typedef struct Sched {
 	uint32  ngoroutines;            // not dead
 	G       *gfree;                 // dead Gs beyond the Ps' lists
 	P       **allp;
+	M       *allm;                  // every M ever made (for schedtrace)
+	int64   starttime;
 } Sched;
 
 extern Sched rt_sched;

@@ -89,6 +89,8 @@ static const struct { const char *key; int64 *field; } debugkeys[] = {
 	{"memstats", &rt_knobs.memstats},
 	{"madvfree", &rt_knobs.madvfree},
 	{"memlimit", &rt_knobs.memlimit},
+	{"schedtrace", &rt_knobs.schedtrace},
+	{"scheddetail", &rt_knobs.scheddetail},
 };
 
 // parseint reads a decimal integer that must end at end; false if not.

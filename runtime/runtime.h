@@ -84,6 +84,7 @@ struct M {
 	void    (*waitunlockf)(void *);     // rt_parkf: run once off the stack
 	void    *waitarg;
 	uint32  fastrand;       // select's random order
+	M       *alllink;       // in rt_sched.allm
 	M       *link;          // in the idle list
 	bool    spinning;       // looking for work, holding a P
 };
@@ -142,6 +143,8 @@ typedef struct Knobs {
 	int64 madvfree;         // give pages back with MADV_FREE, not MADV_DONTNEED
 	int64 memlimit;         // bytes of address space the heap must fit in
 	int32 maxprocs;         // GORT_MAXPROCS (0: the CPUs we may use)
+	int64 schedtrace;       // print the scheduler's state every N ms
+	int64 scheddetail;      // ... with every P, M and G
 } Knobs;
 
 // ---- asm_<arch>.S: context switching ----

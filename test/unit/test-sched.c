@@ -242,6 +242,36 @@ START_TEST(all_goroutines_asleep_is_a_deadlock)
 }
 END_TEST
 
+static void tracedmain(void *arg)
+{
+	gort_go(parkforever, NULL);
+	gort_sleep(55 * 1000000);
+	exit(0);
+}
+
+static void tracechild(void *arg)
+{
+	rt_knobs.maxprocs = 2;
+	rt_knobs.schedtrace = 20;
+	rt_knobs.scheddetail = 1;
+	gort_run(tracedmain, NULL);
+}
+
+START_TEST(schedtrace_prints_the_scheduler_state)
+{
+	static char out[16384];
+	int st = rtcheck_child(tracechild, NULL, out, sizeof out);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x", st);
+	ck_assert_msg(strncmp(out, "SCHED ", 6) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "ms: gomaxprocs=2 idleprocs=") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, " runqueue=0 [") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\n  P1: status=") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\n  G1: status=sleep\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\n  G2: status=waiting forever\n") != NULL, "%s", out);
+}
+END_TEST
+
 static void outside(void *arg)
 {
 	gort_go(nothing, NULL);
@@ -269,6 +299,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, dead_goroutines_are_reused);
 	tcase_add_test(tc, all_goroutines_asleep_is_a_deadlock);
 	tcase_add_test(tc, gort_go_outside_a_program_says_so);
+	tcase_add_test(tc, schedtrace_prints_the_scheduler_state);
 	suite_add_tcase(s, tc);
 	return s;
 }
