@@ -210,12 +210,13 @@ static void newm(P *p, bool spinning)
 	pthread_attr_destroy(&attr);
 }
 
+static void startmp(P *p, bool spinning);
+
 // startm gives an idle P to an idle M, or to a new one.  If there is no
 // idle P, it undoes the caller's spinning claim.
 static void startm(bool spinning)
 {
 	P *p;
-	M *m;
 
 	rt_lock(&rt_sched.lock);
 	p = pidleget();
@@ -225,6 +226,14 @@ static void startm(bool spinning)
 			rt_xadd32(&rt_sched.nmspinning, -1);
 		return;
 	}
+	startmp(p, spinning);
+}
+
+// startmp runs p on an idle M, or a new one.  sched.lock held; released.
+static void startmp(P *p, bool spinning)
+{
+	M *m;
+
 	m = rt_sched.midle;
 	if (m != NULL) {
 		rt_sched.midle = m->link;
@@ -498,6 +507,75 @@ static void goexit0(void *arg)
 	schedule();
 }
 
+// ---- blocking system calls ----
+
+// rt_entersyscall: the calling goroutine is about to block in the kernel.
+// Its P goes to another M if anything is runnable, else to the idle list.
+void rt_entersyscall(void)
+{
+	G *g = rt_getg();
+	P *p = rt_m->p;
+
+	if (g == NULL || p == NULL)
+		return;                 // not a goroutine: nothing to hand off
+	g->status = Gsyscall;
+	rt_m->p = NULL;
+	p->m = NULL;
+	rt_lock(&rt_sched.lock);
+	if (!runqempty(p) || rt_sched.runqsize != 0)
+		startmp(p, false);      // releases sched.lock
+	else {
+		pidleput(p);
+		rt_unlock(&rt_sched.lock);
+	}
+}
+
+static void exitsyscall0(void *arg)
+{
+	G *g = arg;
+	P *p;
+
+	rt_lock(&rt_sched.lock);
+	p = pidleget();         // one may have come free meanwhile
+	if (p == NULL) {
+		g->status = Grunnable;
+		g->m = NULL;
+		globrunqput(g);
+		rt_m->link = rt_sched.midle;
+		rt_sched.midle = rt_m;
+		rt_sched.nmidle++;
+		rt_unlock(&rt_sched.lock);
+		rt_notesleep(&rt_m->park);
+		rt_noteclear(&rt_m->park);
+		acquirep(rt_m->nextp);
+		rt_m->nextp = NULL;
+		schedule();
+	}
+	rt_unlock(&rt_sched.lock);
+	acquirep(p);
+	execute(g);
+}
+
+// rt_exitsyscall: back from the kernel.  Take an idle P and go on; with
+// none, queue the goroutine and park this thread until it gets a P.
+void rt_exitsyscall(void)
+{
+	G *g = rt_getg();
+	P *p;
+
+	if (g == NULL || g->status != Gsyscall)
+		return;
+	rt_lock(&rt_sched.lock);
+	p = pidleget();
+	rt_unlock(&rt_sched.lock);
+	if (p != NULL) {
+		acquirep(p);
+		g->status = Grunning;
+		return;
+	}
+	rt_mcall(&g->sched, rt_m->g0top, exitsyscall0, g);
+}
+
 // rt_goexit ends the calling goroutine.
 void rt_goexit(void)
 {
@@ -590,7 +668,7 @@ void rt_ready(G *g, void *param)
 // rt_printgoroutines prints every live goroutine and its stack.
 void rt_printgoroutines(G *except)
 {
-	static const char *const names[] = {"idle", "runnable", "running", "waiting", "dead"};
+	static const char *const names[] = {"idle", "runnable", "running", "waiting", "dead", "syscall"};
 	G *g;
 
 	for (g = rt_sched.allg; g != NULL; g = g->alllink) {
@@ -602,7 +680,8 @@ void rt_printgoroutines(G *except)
 		rt_prints(g->status == Gwaiting && g->waitreason != NULL ?
 			g->waitreason : names[g->status]);
 		rt_prints("]:\n");
-		if (g->status != Grunning && rt_knobs.traceback > TracebackNone)
+		if (g->status != Grunning && g->status != Gsyscall &&
+		    rt_knobs.traceback > TracebackNone)
 			rt_tracebackg(*(uintptr *)(g->sched.sp + GOBUF_PC_OFFSET),
 				*(uintptr *)(g->sched.sp + GOBUF_FP_OFFSET),
 				(Segment *)(g->sched.limit - SegHeader - StackRed));
@@ -652,7 +731,7 @@ static uint32 runqlen(P *p)
 
 static void schedtrace(bool detail)
 {
-	static const char *const gstates[] = {"idle", "runnable", "running", "waiting", "dead"};
+	static const char *const gstates[] = {"idle", "runnable", "running", "waiting", "dead", "syscall"};
 	uint32 i;
 	M *m;
 	G *g;
@@ -793,6 +872,16 @@ void gort_yield(void)
 int gort_run(void (*fn)(void *), void *arg)
 {
 	return rt_main(fn, arg);
+}
+
+void gort_entersyscall(void)
+{
+	rt_entersyscall();
+}
+
+void gort_exitsyscall(void)
+{
+	rt_exitsyscall();
 }
 
 int gort_maxprocs(void)

@@ -35,9 +35,13 @@
 // the program is deadlocked: checkdead throws
 // "all goroutines are asleep - deadlock!" with every goroutine's stack.
 //
-// Not yet: select, blocking system calls and their handoff, sysmon and
-// preemption of long runners, schedtrace.  (An endless loop without calls
-// keeps its P until it ends.)  Timers and sleep are in time.c.
+// A goroutine about to block in the kernel calls rt_entersyscall, which
+// hands its P to another M if there is work (or to the idle list); after
+// the call, rt_exitsyscall takes an idle P back, or queues the goroutine
+// and parks the thread.
+//
+// Not yet: sysmon and preemption of long runners (an endless loop without
+// calls keeps its P until it ends).  Timers and sleep are in time.c.
 //
 // Locks: sched.lock guards the global queue, the idle lists, the G list
 // and the counters; a P's ring is lock-free.  Lock order: sched.lock before
@@ -57,6 +61,7 @@ enum {                  // G.status
 	Grunning,       // on an M
 	Gwaiting,       // parked: waitreason says on what
 	Gdead,          // finished; on a free list
+	Gsyscall,       // in a blocking call, its P handed off
 };
 
 struct G {
@@ -131,6 +136,8 @@ G      *rt_getg(void);
 int     rt_main(void (*fn)(void *), void *arg);
 void    rt_printgoroutines(G *except);
 void    rt_checkdeadlock(void);
+void    rt_entersyscall(void);
+void    rt_exitsyscall(void);
 
 // ---- chan.c ----
 typedef struct Hchan Hchan;

@@ -45,6 +45,14 @@ GORT_EXPORT int gort_run(void (*main)(void *), void *arg);
 GORT_EXPORT void gort_go(void (*fn)(void *), void *arg);
 /* gort_yield lets other goroutines run (Go's runtime.Gosched). */
 GORT_EXPORT void gort_yield(void);
+/* A goroutine about to block in the kernel (read from a pipe, wait for a
+ * child...) brackets the call with these, so that its processor runs
+ * other goroutines meanwhile:
+ *     gort_entersyscall(); n = read(fd, buf, sizeof buf); gort_exitsyscall();
+ */
+GORT_EXPORT void gort_entersyscall(void);
+GORT_EXPORT void gort_exitsyscall(void);
+
 /* gort_maxprocs says how many goroutines may run at once (GORT_MAXPROCS). */
 GORT_EXPORT int gort_maxprocs(void);
 /* gort_numgoroutine counts the goroutines that exist now. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gort.h"
 #include "rtcheck.h"
@@ -272,6 +273,45 @@ START_TEST(schedtrace_prints_the_scheduler_state)
 }
 END_TEST
 
+// ---- blocking calls ----
+
+static int fds[2];
+static gort_chan *readdone;
+
+static void blockingreader(void *arg)
+{
+	char c = 0;
+	ssize_t n;
+
+	gort_entersyscall();
+	n = read(fds[0], &c, 1);        // blocks its thread, not its P
+	gort_exitsyscall();
+	if (n != 1 || c != 'x')
+		exit(3);
+	gort_chan_send(readdone, NULL);
+}
+
+static void syscallmain(void *arg)
+{
+	if (pipe(fds) != 0)
+		exit(4);
+	readdone = gort_chan_make(0, 0);
+	gort_go(blockingreader, NULL);
+	gort_sleep(20 * 1000000);       // the reader blocks in read meanwhile
+	if (write(fds[1], "x", 1) != 1)
+		exit(5);
+	gort_chan_recv(readdone, NULL);
+}
+
+START_TEST(a_goroutine_blocked_in_the_kernel_does_not_hold_its_p)
+{
+	char out[4096];
+
+	runprog(syscallmain, 1, out, sizeof out);
+	runprog(syscallmain, 2, out, sizeof out);
+}
+END_TEST
+
 static void outside(void *arg)
 {
 	gort_go(nothing, NULL);
@@ -300,6 +340,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, all_goroutines_asleep_is_a_deadlock);
 	tcase_add_test(tc, gort_go_outside_a_program_says_so);
 	tcase_add_test(tc, schedtrace_prints_the_scheduler_state);
+	tcase_add_test(tc, a_goroutine_blocked_in_the_kernel_does_not_hold_its_p);
 	suite_add_tcase(s, tc);
 	return s;
 }
