@@ -16,6 +16,11 @@ static int cas(uint32_t *p, uint32_t old, uint32_t new)
 	return AO_int_compare_and_swap_full((volatile unsigned *)p, old, new);
 }
 
+static int32_t xadd(int32_t *p, int32_t d)       /* returns the new value */
+{
+	return (int32_t)(AO_int_fetch_and_add_full((volatile unsigned *)p, (unsigned)d) + (unsigned)d);
+}
+
 static uint32_t load(const uint32_t *p)
 {
 	return AO_int_load_acquire((const volatile unsigned *)p);
@@ -120,4 +125,100 @@ void gort_once_do(gort_once *o, void (*f)(void *), void *arg)
 		AO_int_store_release((volatile unsigned *)&o->done, 1);
 	}
 	gort_mutex_unlock(&o->mu);
+}
+
+/* ---- RWMutex ---- */
+
+void gort_rwmutex_rlock(gort_rwmutex *rw)
+{
+	if (xadd(&rw->readercount, 1) < 0)      /* a writer is pending */
+		gort_semacquire(&rw->readersem);
+}
+
+void gort_rwmutex_runlock(gort_rwmutex *rw)
+{
+	int32_t r = xadd(&rw->readercount, -1);
+
+	if (r >= 0)
+		return;
+	if (r + 1 == 0 || r + 1 == -GORT_RWMUTEX_MAX)
+		gort_fatal("sync: RUnlock of unlocked RWMutex");
+	if (xadd(&rw->readerwait, -1) == 0)     /* the last reader the writer waits for */
+		gort_semrelease(&rw->writersem);
+}
+
+void gort_rwmutex_lock(gort_rwmutex *rw)
+{
+	int32_t r;
+
+	gort_mutex_lock(&rw->w);                /* one writer at a time */
+	r = xadd(&rw->readercount, -GORT_RWMUTEX_MAX) + GORT_RWMUTEX_MAX;
+	if (r != 0 && xadd(&rw->readerwait, r) != 0)
+		gort_semacquire(&rw->writersem);
+}
+
+void gort_rwmutex_unlock(gort_rwmutex *rw)
+{
+	int32_t r = xadd(&rw->readercount, GORT_RWMUTEX_MAX), i;
+
+	if (r >= GORT_RWMUTEX_MAX)
+		gort_fatal("sync: Unlock of unlocked RWMutex");
+	for (i = 0; i < r; i++)                 /* the readers held back */
+		gort_semrelease(&rw->readersem);
+	gort_mutex_unlock(&rw->w);
+}
+
+/* ---- Cond ---- */
+
+struct gort_condwaiter {
+	uint32_t sema;
+	struct gort_condwaiter *next;
+};
+
+void gort_cond_wait(gort_cond *c)
+{
+	struct gort_condwaiter w = {0, NULL};
+
+	/* Queued before L is let go, so a signal after that finds us; the
+	 * semaphore keeps a signal that comes before we sleep. */
+	gort_mutex_lock(&c->mu);
+	if (c->last != NULL)
+		c->last->next = &w;
+	else
+		c->first = &w;
+	c->last = &w;
+	gort_mutex_unlock(&c->mu);
+	gort_mutex_unlock(c->L);
+	gort_semacquire(&w.sema);
+	gort_mutex_lock(c->L);
+}
+
+void gort_cond_signal(gort_cond *c)
+{
+	struct gort_condwaiter *w;
+
+	gort_mutex_lock(&c->mu);
+	w = c->first;
+	if (w != NULL) {
+		c->first = w->next;
+		if (c->first == NULL)
+			c->last = NULL;
+	}
+	gort_mutex_unlock(&c->mu);
+	if (w != NULL)
+		gort_semrelease(&w->sema);
+}
+
+void gort_cond_broadcast(gort_cond *c)
+{
+	struct gort_condwaiter *w, *next;
+
+	gort_mutex_lock(&c->mu);
+	w = c->first;
+	c->first = c->last = NULL;
+	gort_mutex_unlock(&c->mu);
+	for (; w != NULL; w = next) {
+		next = w->next;         /* read before the waiter runs on */
+		gort_semrelease(&w->sema);
+	}
 }

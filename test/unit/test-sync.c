@@ -203,6 +203,164 @@ START_TEST(once_runs_once_and_everyone_waits_for_it)
 }
 END_TEST
 
+// ---- RWMutex ----
+
+static gort_rwmutex rw;
+static gort_chan *bothin;
+
+static void sharer(void *arg)
+{
+	gort_rwmutex_rlock(&rw);
+	gort_chan_send(bothin, NULL);   // the other reader holds it too
+	gort_rwmutex_runlock(&rw);
+}
+
+static void sharemain(void *arg)
+{
+	bothin = gort_chan_make(0, 0);
+	gort_rwmutex_rlock(&rw);
+	gort_go(sharer, NULL);
+	gort_chan_recv(bothin, NULL);   // deadlock here if readers excluded each other
+	gort_rwmutex_runlock(&rw);
+	gort_rwmutex_lock(&rw);         // and a writer gets in once they are gone
+	gort_rwmutex_unlock(&rw);
+}
+
+START_TEST(readers_share_a_rwmutex)
+{
+	runok(sharemain, 1);
+	runok(sharemain, 2);
+}
+END_TEST
+
+static long pa, pb;
+static gort_waitgroup rwg;
+
+static void rwwriter(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		gort_rwmutex_lock(&rw);
+		pa++;
+		if (i % 50 == 0)
+			gort_yield();
+		pb++;
+		gort_rwmutex_unlock(&rw);
+	}
+	gort_waitgroup_done(&rwg);
+}
+
+static void rwreader(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		gort_rwmutex_rlock(&rw);
+		CHECK(pa == pb);        // never half a write
+		if (i % 50 == 0)
+			gort_yield();
+		gort_rwmutex_runlock(&rw);
+	}
+	gort_waitgroup_done(&rwg);
+}
+
+static void rwmain(void *arg)
+{
+	int i;
+
+	gort_waitgroup_add(&rwg, 8);
+	for (i = 0; i < 4; i++) {
+		gort_go(rwwriter, NULL);
+		gort_go(rwreader, NULL);
+	}
+	gort_waitgroup_wait(&rwg);
+	CHECK(pa == 8000 && pb == 8000);
+	CHECK(rw.readercount == 0 && rw.w.state == 0);
+}
+
+START_TEST(a_writer_excludes_readers_and_writers)
+{
+	runok(rwmain, 4);
+	runok(rwmain, 1);
+}
+END_TEST
+
+static void runlockunlocked(void *arg)
+{
+	gort_rwmutex r = {0};
+
+	gort_rwmutex_runlock(&r);
+}
+
+START_TEST(runlock_of_an_unlocked_rwmutex_is_fatal)
+{
+	static char out[8192];
+	int st = run(runlockunlocked, 1, out, sizeof out);
+
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	ck_assert_msg(strncmp(out, "fatal error: sync: RUnlock of unlocked RWMutex\n", 47) == 0, "%s", out);
+}
+END_TEST
+
+// ---- Cond ----
+
+enum { Items = 5000, Takers = 4 };
+
+static gort_mutex qmu;
+static gort_cond qcond = {.L = &qmu};
+static int queue[Items], qhead, qtail;
+static long taken;
+static gort_waitgroup takersdone;
+
+static void taker(void *arg)
+{
+	long sum = 0;
+
+	for (;;) {
+		gort_mutex_lock(&qmu);
+		while (qhead == qtail && qtail < Items)
+			gort_cond_wait(&qcond);
+		if (qhead == Items) {
+			gort_mutex_unlock(&qmu);
+			break;
+		}
+		sum += queue[qhead++];
+		gort_mutex_unlock(&qmu);
+	}
+	gort_mutex_lock(&qmu);
+	taken += sum;
+	gort_mutex_unlock(&qmu);
+	gort_waitgroup_done(&takersdone);
+}
+
+static void condmain(void *arg)
+{
+	int i;
+
+	gort_waitgroup_add(&takersdone, Takers);
+	for (i = 0; i < Takers; i++)
+		gort_go(taker, NULL);
+	for (i = 0; i < Items; i++) {
+		gort_mutex_lock(&qmu);
+		queue[qtail++] = i;
+		gort_mutex_unlock(&qmu);
+		gort_cond_signal(&qcond);
+	}
+	gort_mutex_lock(&qmu);
+	gort_mutex_unlock(&qmu);
+	gort_cond_broadcast(&qcond);    // the end: wake everyone to see it
+	gort_waitgroup_wait(&takersdone);
+	CHECK(taken == (long)Items * (Items - 1) / 2);
+}
+
+START_TEST(cond_hands_work_to_waiters_and_broadcast_wakes_all)
+{
+	runok(condmain, 4);
+	runok(condmain, 1);
+}
+END_TEST
+
 // ---- the semaphore itself ----
 
 static uint32 sem;
@@ -251,6 +409,10 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, a_negative_waitgroup_counter_panics);
 	tcase_add_test(tc, once_runs_once_and_everyone_waits_for_it);
 	tcase_add_test(tc, each_release_wakes_one_acquirer);
+	tcase_add_test(tc, readers_share_a_rwmutex);
+	tcase_add_test(tc, a_writer_excludes_readers_and_writers);
+	tcase_add_test(tc, runlock_of_an_unlocked_rwmutex_is_fatal);
+	tcase_add_test(tc, cond_hands_work_to_waiters_and_broadcast_wakes_all);
 	suite_add_tcase(s, tc);
 	return s;
 }

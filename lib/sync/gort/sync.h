@@ -1,4 +1,5 @@
-/* gort/sync.h: Mutex, WaitGroup and Once for goroutines, as in Go's sync.
+/* gort/sync.h: Mutex, RWMutex, WaitGroup, Once and Cond for goroutines,
+ * as in Go's sync.
  *
  * All are usable at their zero value (= {0}) and must not be copied once
  * used.  A goroutine that waits on them parks; the thread runs others.
@@ -51,6 +52,36 @@ typedef struct gort_once {
 } gort_once;
 
 GORT_EXPORT void gort_once_do(gort_once *o, void (*f)(void *), void *arg);
+
+/* RWMutex: many readers or one writer.  A waiting writer holds back new
+ * readers, so writers are not starved.  readercount counts readers, and
+ * is driven negative (by GORT_RWMUTEX_MAX) while a writer is pending;
+ * readerwait counts the readers a pending writer still waits for. */
+#define GORT_RWMUTEX_MAX (1 << 30)
+typedef struct gort_rwmutex {
+	gort_mutex w;
+	uint32_t writersem, readersem;
+	int32_t readercount, readerwait;
+} gort_rwmutex;
+
+GORT_EXPORT void gort_rwmutex_rlock(gort_rwmutex *rw);
+GORT_EXPORT void gort_rwmutex_runlock(gort_rwmutex *rw);
+GORT_EXPORT void gort_rwmutex_lock(gort_rwmutex *rw);
+GORT_EXPORT void gort_rwmutex_unlock(gort_rwmutex *rw);
+
+/* Cond: goroutines wait (holding L, which wait releases and takes again)
+ * until signalled, oldest first, or all at once by broadcast.  Set L
+ * before use. */
+struct gort_condwaiter;
+typedef struct gort_cond {
+	gort_mutex *L;
+	gort_mutex mu;                  /* guards the queue */
+	struct gort_condwaiter *first, *last;
+} gort_cond;
+
+GORT_EXPORT void gort_cond_wait(gort_cond *c);
+GORT_EXPORT void gort_cond_signal(gort_cond *c);
+GORT_EXPORT void gort_cond_broadcast(gort_cond *c);
 
 #ifdef __cplusplus
 }
