@@ -1,6 +1,7 @@
 // proc.c: goroutines, threads and processors.  See proc.h for the design.
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime.h"
 #include "atomic.h"
@@ -858,6 +859,7 @@ int rt_main(void (*fn)(void *), void *arg)
 // ---- the public API (gort.h) ----
 
 #include "gort.h"
+#include "gort/abi.h"
 
 void gort_go(void (*fn)(void *), void *arg)
 {
@@ -872,6 +874,17 @@ void gort_yield(void)
 int gort_run(void (*fn)(void *), void *arg)
 {
 	return rt_main(fn, arg);
+}
+
+void gort_newproc(void (*fn)(void *), const void *args, size_t size)
+{
+	void *copy = NULL;
+
+	if (size > 0) {
+		copy = rt_mallocgc(size, 0, NULL);
+		memmove(copy, args, size);
+	}
+	rt_newproc(fn, copy);
 }
 
 void gort_entersyscall(void)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "gort.h"
+#include "gort/abi.h"
 #include "rtcheck.h"
 #include "runtime.h"
 #include "atomic.h"
@@ -273,6 +274,48 @@ START_TEST(schedtrace_prints_the_scheduler_state)
 }
 END_TEST
 
+// ---- the compiler's entry: an argument block ----
+
+typedef struct Args {
+	long a, b;
+	char name[16];
+} Args;
+
+static void takesargs(void *arg)
+{
+	Args *x = arg;
+
+	if (x->a != 40 || x->b != 2 || strcmp(x->name, "block") != 0)
+		exit(3);
+	rt_xadd32(&finished, 1);
+}
+
+static NOINLINE void spawnwithblock(void)
+{
+	Args args = {40, 2, "block"};   // on this frame, gone when it returns
+
+	gort_newproc(takesargs, &args, sizeof args);
+}
+
+static void newprocmain(void *arg)
+{
+	volatile char scribble[256];
+
+	spawnwithblock();
+	memset((char *)scribble, 0x55, sizeof scribble);  // reuse that stack
+	while (rt_load32(&finished) < 1)
+		gort_yield();
+}
+
+START_TEST(newproc_copies_the_argument_block)
+{
+	char out[1024];
+
+	runprog(newprocmain, 1, out, sizeof out);
+	runprog(newprocmain, 2, out, sizeof out);
+}
+END_TEST
+
 // ---- blocking calls ----
 
 static int fds[2];
@@ -341,6 +384,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, gort_go_outside_a_program_says_so);
 	tcase_add_test(tc, schedtrace_prints_the_scheduler_state);
 	tcase_add_test(tc, a_goroutine_blocked_in_the_kernel_does_not_hold_its_p);
+	tcase_add_test(tc, newproc_copies_the_argument_block);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -50,6 +50,15 @@ GORT_EXPORT void *gort_mallocgc(size_t size, unsigned flags, const gort_type *ty
 GORT_EXPORT void gort_semacquire(uint32_t *addr);
 GORT_EXPORT void gort_semrelease(uint32_t *addr);
 
+/* 7. Goroutines, for compiled `go f(a, b)`: gort_newproc(f, args, size)
+ *    copies the argument block (size bytes, scanned conservatively) to the
+ *    heap and starts f(copy) in a new goroutine, so the block may live in
+ *    the caller's frame.  Channel operations and select are the user API's
+ *    (gort.h): gort_chan_make, gort_chan_send, gort_chan_recv2 (value and
+ *    ok), gort_chan_close, gort_select (with a gort_case per case, in the
+ *    source order; the runtime picks at random among ready cases). */
+GORT_EXPORT void gort_newproc(void (*fn)(void *), const void *args, size_t size);
+
 /* 6. Dying as Go does: gort_panic("msg") prints "panic: msg" and the
  *    goroutine's stack; gort_fatal("msg") prints "fatal error: msg". */
 GORT_EXPORT void gort_panic(const char *msg) __attribute__((noreturn));
