@@ -34,6 +34,11 @@ pairs=(
   "yield|yield:switch|gobench yield|yield:go:switch"
   "pingpong1|pingpong_p1:roundtrip|gobench pingpong 1|pingpong_p1:go:roundtrip"
   "pingpong2|pingpong_p2:roundtrip|gobench pingpong 2|pingpong_p2:go:roundtrip"
+  "skynet1|skynet_p1:wall|gobench skynet 1|skynet_p1:go:wall"
+  "skynet2|skynet_p2:wall|gobench skynet 2|skynet_p2:go:wall"
+  "skynet2|skynet_p2:rss_hwm|gobench skynet 2|skynet_p2:go:rss_hwm"
+  "spawn1m|spawn1m:wall|gobench spawn1m|spawn1m:go:wall"
+  "spawn1m|spawn1m:rss_hwm|gobench spawn1m|spawn1m:go:rss_hwm"
   "alloc|alloc16:alloc|alloc_gc|alloc16:bdwgc:alloc"
   "alloc|alloc64:alloc|alloc_gc|alloc64:bdwgc:alloc"
   "alloc|alloc1024:alloc|alloc_gc|alloc1024:bdwgc:alloc"
@@ -58,6 +63,7 @@ for row in "${pairs[@]}"; do
 	case $bench in
 	pingpong?) cmds["gort:$bench"]="env GORT_MAXPROCS=${bench#pingpong} $build/test/bench/bench-pingpong" ;;
 	yield) cmds["gort:$bench"]="env GORT_MAXPROCS=1 $build/test/bench/bench-yield" ;;
+	skynet?) cmds["gort:$bench"]="env GORT_MAXPROCS=${bench#skynet} $build/test/bench/bench-skynet" ;;
 	*) cmds["gort:$bench"]="$build/test/bench/bench-$bench" ;;
 	esac
 	if [ -z "${cmds[anchor:$anchor]:-}" ]; then

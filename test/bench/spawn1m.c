@@ -1,0 +1,40 @@
+// spawn1m: start 1,000,000 goroutines that each report started and block
+// until released; release them all; join.  As the Go anchor.
+#include <stdio.h>
+
+#include <gort.h>
+#include <gort/sync.h>
+
+#include "bench.h"
+
+enum { N = 1000000 };
+
+static gort_waitgroup started, done;
+static gort_chan *release;
+
+static void g(void *arg)
+{
+	gort_waitgroup_done(&started);
+	gort_chan_recv(release, NULL);
+	gort_waitgroup_done(&done);
+}
+
+static void bench(void *arg)
+{
+	double t0;
+	long i;
+
+	release = gort_chan_make(0, 0);
+	gort_waitgroup_add(&started, N);
+	gort_waitgroup_add(&done, N);
+	t0 = bench_now_ns();
+	for (i = 0; i < N; i++)
+		gort_go(g, NULL);
+	gort_waitgroup_wait(&started);
+	gort_chan_close(release);
+	gort_waitgroup_wait(&done);
+	bench_report("spawn1m", "wall", (bench_now_ns() - t0) / 1e6, "ms");
+	bench_report("spawn1m", "rss_hwm", bench_rss_hwm_mb(), "MB");
+}
+
+GORT_MAIN(bench)
