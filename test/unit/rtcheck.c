@@ -1,7 +1,9 @@
 // rtcheck.c: see rtcheck.h.
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "gort.h"
 #include "rtcheck.h"
 #include "runtime.h"
 
@@ -50,4 +52,50 @@ void rtcheck_bootonce(void)
 		booted = 1;
 		rt_boot(0, NULL, environ);
 	}
+}
+
+typedef struct Prog {
+	void (*main)(void *);
+	int nprocs;
+} Prog;
+
+static void runprog(void *arg)
+{
+	Prog *p = arg;
+
+	rt_knobs.maxprocs = p->nprocs;
+	gort_run(p->main, NULL);
+}
+
+int rtcheck_prog(void (*main)(void *), int nprocs, char *out, size_t n)
+{
+	Prog p = {main, nprocs};
+
+	return rtcheck_child(runprog, &p, out, n);
+}
+
+void rtcheck_prog_ok(void (*main)(void *), int nprocs)
+{
+	static char out[16384];
+	int st = rtcheck_prog(main, nprocs, out, sizeof out);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		"%d Ps: status %x, stderr: %.2000s", nprocs, st, out);
+}
+
+void rtcheck_fail(const char *cond, int line)
+{
+	fprintf(stderr, "failed: %s (line %d)\n", cond, line);
+	exit(3);
+}
+
+long rtcheck_rsspages(void)
+{
+	long size, res = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%ld %ld", &size, &res), 2);
+	fclose(f);
+	return res;
 }

@@ -22,6 +22,20 @@ int rtcheck_run(Suite *s);
 // rtcheck_bootonce boots the runtime (rt_boot) the first time it is called.
 void rtcheck_bootonce(void);
 
+// rtcheck_prog runs main as a whole gort program (gort_run) with nprocs
+// Ps in a child, as rtcheck_child does: a gort program ends when its main
+// goroutine returns.  rtcheck_prog_ok also fails the test unless the
+// program exits 0.
+int rtcheck_prog(void (*main)(void *), int nprocs, char *out, size_t n);
+void rtcheck_prog_ok(void (*main)(void *), int nprocs);
+
+// RTCHECK(cond), inside such a program: exit 3, naming the condition.
+#define RTCHECK(cond) do { if (!(cond)) rtcheck_fail(#cond, __LINE__); } while (0)
+void rtcheck_fail(const char *cond, int line) __attribute__((noreturn));
+
+// rtcheck_rsspages: this process's resident pages (/proc/self/statm).
+long rtcheck_rsspages(void);
+
 #define RTCHECK_MAIN(make_suite) \
 	int main(void) { return rtcheck_run(make_suite()); }
 

@@ -9,37 +9,6 @@
 #include "runtime.h"
 #include "atomic.h"
 
-typedef struct Prog {
-	void (*main)(void *);
-	int nprocs;
-} Prog;
-
-static void runchild(void *arg)
-{
-	Prog *p = arg;
-
-	rt_knobs.maxprocs = p->nprocs;
-	gort_run(p->main, NULL);
-}
-
-static int run(void (*main)(void *), int nprocs, char *out, size_t size)
-{
-	Prog p = {main, nprocs};
-
-	return rtcheck_child(runchild, &p, out, size);
-}
-
-static void runok(void (*main)(void *), int nprocs)
-{
-	static char out[8192];
-	int st = run(main, nprocs, out, sizeof out);
-
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		"%d Ps: status %x: %.2000s", nprocs, st, out);
-}
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "failed: %s (line %d)\n", #cond, __LINE__); exit(3); } } while (0)
-
 // ---- unbuffered ----
 
 enum { Rounds = 20000 };
@@ -68,15 +37,15 @@ static void pingpongmain(void *arg)
 		v = 2 * i;
 		gort_chan_send(ping, &v);
 		gort_chan_recv(pong, &v);
-		CHECK(v == 2 * i + 1);
+		RTCHECK(v == 2 * i + 1);
 	}
-	CHECK(gort_chan_len(ping) == 0 && gort_chan_cap(ping) == 0);
+	RTCHECK(gort_chan_len(ping) == 0 && gort_chan_cap(ping) == 0);
 }
 
 START_TEST(unbuffered_ping_pong_on_1_and_3_ps)
 {
-	runok(pingpongmain, 1);
-	runok(pingpongmain, 3);
+	rtcheck_prog_ok(pingpongmain, 1);
+	rtcheck_prog_ok(pingpongmain, 3);
 }
 END_TEST
 
@@ -89,17 +58,17 @@ static void buffermain(void *arg)
 
 	for (i = 0; i < 5; i++)         // fits: no receiver needed
 		gort_chan_send(c, &i);
-	CHECK(gort_chan_len(c) == 5 && gort_chan_cap(c) == 5);
+	RTCHECK(gort_chan_len(c) == 5 && gort_chan_cap(c) == 5);
 	for (i = 0; i < 5; i++) {
 		gort_chan_recv(c, &v);
-		CHECK(v == i);
+		RTCHECK(v == i);
 	}
-	CHECK(gort_chan_len(c) == 0);
+	RTCHECK(gort_chan_len(c) == 0);
 }
 
 START_TEST(a_buffered_channel_holds_cap_values_in_order)
 {
-	runok(buffermain, 1);
+	rtcheck_prog_ok(buffermain, 1);
 }
 END_TEST
 
@@ -111,7 +80,7 @@ static void slowreader(void *arg)
 
 	for (i = 0; i < 1000; i++) {
 		gort_chan_recv(fifo, &v);
-		CHECK(v == i);  // senders that waited on a full buffer keep order
+		RTCHECK(v == i);  // senders that waited on a full buffer keep order
 		if (i % 7 == 0)
 			gort_yield();
 	}
@@ -128,13 +97,13 @@ static void fifomain(void *arg)
 	for (i = 0; i < 1000; i++)
 		gort_chan_send(fifo, &i);
 	gort_chan_recv(fifodone, &i);
-	CHECK(i == 1000);
+	RTCHECK(i == 1000);
 }
 
 START_TEST(blocked_senders_keep_fifo_order)
 {
-	runok(fifomain, 1);
-	runok(fifomain, 2);
+	rtcheck_prog_ok(fifomain, 1);
+	rtcheck_prog_ok(fifomain, 2);
 }
 END_TEST
 
@@ -183,14 +152,14 @@ static void manymain(void *arg)
 		gort_chan_recv(sums, &sum);
 		total += sum;
 	}
-	CHECK(total == n * (n - 1) / 2);
-	CHECK(gort_chan_cap(done) == Producers);
+	RTCHECK(total == n * (n - 1) / 2);
+	RTCHECK(gort_chan_cap(done) == Producers);
 }
 
 START_TEST(many_producers_and_consumers_on_4_ps)
 {
-	runok(manymain, 4);
-	runok(manymain, 1);
+	rtcheck_prog_ok(manymain, 4);
+	rtcheck_prog_ok(manymain, 1);
 }
 END_TEST
 
@@ -203,8 +172,8 @@ static void waitclose(void *arg)
 {
 	int v = 7;
 
-	CHECK(!gort_chan_recv2(closing, &v));
-	CHECK(v == 0);
+	RTCHECK(!gort_chan_recv2(closing, &v));
+	RTCHECK(v == 0);
 	rt_xadd32(&woke, 1);
 }
 
@@ -215,8 +184,8 @@ static void closemain(void *arg)
 
 	gort_chan_send(c, &v);
 	gort_chan_close(c);
-	CHECK(gort_chan_recv2(c, &v) && v == 41);      // drained after close
-	CHECK(!gort_chan_recv2(c, &v) && v == 0);
+	RTCHECK(gort_chan_recv2(c, &v) && v == 41);      // drained after close
+	RTCHECK(!gort_chan_recv2(c, &v) && v == 0);
 	closing = gort_chan_make(sizeof(int), 0);
 	for (i = 0; i < 3; i++)
 		gort_go(waitclose, NULL);
@@ -231,8 +200,8 @@ static void closemain(void *arg)
 
 START_TEST(close_wakes_receivers_with_zero_values)
 {
-	runok(closemain, 1);
-	runok(closemain, 2);
+	rtcheck_prog_ok(closemain, 1);
+	rtcheck_prog_ok(closemain, 2);
 }
 END_TEST
 
@@ -262,7 +231,7 @@ static void expectpanic(void (*main)(void *), const char *msg, const char *calle
 {
 	char frame[64];
 	static char out[16384], want[256];
-	int st = run(main, 1, out, sizeof out);
+	int st = rtcheck_prog(main, 1, out, sizeof out);
 
 	snprintf(want, sizeof want, "panic: %s\n\ngoroutine 1 [running]:\n", msg);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %x", st);
@@ -289,7 +258,7 @@ static void nilsend(void *arg)
 START_TEST(a_nil_channel_blocks_forever)
 {
 	static char out[8192];
-	int st = run(nilsend, 2, out, sizeof out);
+	int st = rtcheck_prog(nilsend, 2, out, sizeof out);
 
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
 	ck_assert_msg(strstr(out, "fatal error: all goroutines are asleep - deadlock!\n\n"

@@ -21,17 +21,6 @@ static bool allzero(const byte *p, uintptr n)
 	return true;
 }
 
-static long rsspages(void)
-{
-	long size, res = -1;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%ld %ld", &size, &res), 2);
-	fclose(f);
-	return res;
-}
-
 START_TEST(size_classes_keep_their_bounds)
 {
 	ck_assert(rt_sizecheck());
@@ -196,14 +185,14 @@ START_TEST(freed_memory_goes_back_to_the_os)
 	gort_memstats m;
 	byte *p;
 
-	before = rsspages();
+	before = rtcheck_rsspages();
 	p = gort_alloc_noscan(n);
 	memset(p, 1, n);
-	touched = rsspages();
+	touched = rtcheck_rsspages();
 	ck_assert_int_ge(touched - before, (long)(n / 4096) * 9 / 10);
 	rt_free(p);
 	gort_free_os_memory();
-	after = rsspages();
+	after = rtcheck_rsspages();
 	gort_read_memstats(&m);
 	ck_assert_msg(touched - after >= (long)(n / 4096) * 9 / 10,
 		"RSS fell by %ld pages of %ld", touched - after, (long)(n / 4096));

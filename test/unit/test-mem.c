@@ -10,18 +10,6 @@
 
 enum { MiB = 1 << 20 };
 
-// rss returns this process's resident pages, from /proc/self/statm.
-static long rss(void)
-{
-	long size, res = -1;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%ld %ld", &size, &res), 2);
-	fclose(f);
-	return res;
-}
-
 START_TEST(reserved_memory_faults)
 {
 	volatile char *p = rt_sys_reserve(64 * MiB);
@@ -51,12 +39,12 @@ START_TEST(unused_gives_pages_back)
 	char *p = rt_sys_alloc(n);
 
 	ck_assert_ptr_nonnull(p);
-	before = rss();
+	before = rtcheck_rsspages();
 	memset(p, 1, n);
-	touched = rss();
+	touched = rtcheck_rsspages();
 	ck_assert_int_ge(touched - before, (long)(n / 4096) * 9 / 10);
 	rt_sys_unused(p, n);
-	after = rss();
+	after = rtcheck_rsspages();
 	ck_assert_int_le(after, before + (long)(n / 4096) / 10);
 	ck_assert_int_eq(p[n / 2], 0);  // contents are gone, mapping is not
 	rt_sys_free(p, n);

@@ -15,30 +15,6 @@
 
 #define FRAME(buf) __asm__ volatile("" : : "r"(buf) : "memory")
 
-typedef struct Prog {
-	void (*main)(void *);
-	int nprocs;
-} Prog;
-
-static void runchild(void *arg)
-{
-	Prog *p = arg;
-
-	rt_knobs.maxprocs = p->nprocs;
-	gort_run(p->main, NULL);
-}
-
-// runprog runs main as a gort program with nprocs Ps in a child and
-// checks it exits 0; its stderr is left in out.
-static void runprog(void (*main)(void *), int nprocs, char *out, size_t size)
-{
-	Prog p = {main, nprocs};
-	int st = rtcheck_child(runchild, &p, out, size);
-
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		"%d Ps: status %x, stderr: %.2000s", nprocs, st, out);
-}
-
 // ---- spawning and finishing ----
 
 enum { Spawned = 2000 };
@@ -81,11 +57,10 @@ static void spawnmain(void *arg)
 
 START_TEST(thousands_of_goroutines_run_to_completion_on_1_2_and_4_ps)
 {
-	char out[4096];
 	int n;
 
 	for (n = 1; n <= 4; n *= 2)
-		runprog(spawnmain, n, out, sizeof out);
+		rtcheck_prog_ok(spawnmain, n);
 }
 END_TEST
 
@@ -119,9 +94,7 @@ static void yieldmain(void *arg)
 
 START_TEST(yielding_goroutines_take_turns_on_one_p)
 {
-	char out[1024];
-
-	runprog(yieldmain, 1, out, sizeof out);
+	rtcheck_prog_ok(yieldmain, 1);
 }
 END_TEST
 
@@ -165,10 +138,8 @@ static void parkmain(void *arg)
 
 START_TEST(a_parked_goroutine_runs_again_when_readied)
 {
-	char out[1024];
-
-	runprog(parkmain, 1, out, sizeof out);
-	runprog(parkmain, 3, out, sizeof out);
+	rtcheck_prog_ok(parkmain, 1);
+	rtcheck_prog_ok(parkmain, 3);
 }
 END_TEST
 
@@ -201,10 +172,8 @@ static void reusemain(void *arg)
 
 START_TEST(dead_goroutines_are_reused)
 {
-	char out[1024];
-
-	runprog(reusemain, 1, out, sizeof out);
-	runprog(reusemain, 2, out, sizeof out);
+	rtcheck_prog_ok(reusemain, 1);
+	rtcheck_prog_ok(reusemain, 2);
 }
 END_TEST
 
@@ -230,8 +199,7 @@ static void deadmain(void *arg)
 START_TEST(all_goroutines_asleep_is_a_deadlock)
 {
 	static char out[16384];
-	Prog p = {deadmain, 2};
-	int st = rtcheck_child(runchild, &p, out, sizeof out);
+	int st = rtcheck_prog(deadmain, 2, out, sizeof out);
 
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %x", st);
 	ck_assert_msg(strncmp(out, "fatal error: all goroutines are asleep - deadlock!\n\n"
@@ -309,10 +277,8 @@ static void newprocmain(void *arg)
 
 START_TEST(newproc_copies_the_argument_block)
 {
-	char out[1024];
-
-	runprog(newprocmain, 1, out, sizeof out);
-	runprog(newprocmain, 2, out, sizeof out);
+	rtcheck_prog_ok(newprocmain, 1);
+	rtcheck_prog_ok(newprocmain, 2);
 }
 END_TEST
 
@@ -348,10 +314,8 @@ static void syscallmain(void *arg)
 
 START_TEST(a_goroutine_blocked_in_the_kernel_does_not_hold_its_p)
 {
-	char out[4096];
-
-	runprog(syscallmain, 1, out, sizeof out);
-	runprog(syscallmain, 2, out, sizeof out);
+	rtcheck_prog_ok(syscallmain, 1);
+	rtcheck_prog_ok(syscallmain, 2);
 }
 END_TEST
 

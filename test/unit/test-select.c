@@ -11,37 +11,6 @@
 
 enum { Ms = 1000000 };
 
-typedef struct Prog {
-	void (*main)(void *);
-	int nprocs;
-} Prog;
-
-static void runchild(void *arg)
-{
-	Prog *p = arg;
-
-	rt_knobs.maxprocs = p->nprocs;
-	gort_run(p->main, NULL);
-}
-
-static int run(void (*main)(void *), int nprocs, char *out, size_t size)
-{
-	Prog p = {main, nprocs};
-
-	return rtcheck_child(runchild, &p, out, size);
-}
-
-static void runok(void (*main)(void *), int nprocs)
-{
-	static char out[8192];
-	int st = run(main, nprocs, out, sizeof out);
-
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		"%d Ps: status %x: %.2000s", nprocs, st, out);
-}
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "failed: %s (line %d)\n", #cond, __LINE__); exit(3); } } while (0)
-
 static void readymain(void *arg)
 {
 	gort_chan *empty = gort_chan_make(sizeof(int), 1);
@@ -50,14 +19,14 @@ static void readymain(void *arg)
 	gort_case cases[] = {GORT_RECV(NULL, &got), GORT_RECV(empty, &got), GORT_RECV(full, &got)};
 
 	gort_chan_send(full, &v);
-	CHECK(gort_select(cases, 3, 1) == 2);
-	CHECK(got == 5 && cases[2].ok == 1);
-	CHECK(gort_select(cases, 3, 0) == -1);  // nothing ready: the default
+	RTCHECK(gort_select(cases, 3, 1) == 2);
+	RTCHECK(got == 5 && cases[2].ok == 1);
+	RTCHECK(gort_select(cases, 3, 0) == -1);  // nothing ready: the default
 }
 
 START_TEST(select_takes_the_ready_case_or_the_default)
 {
-	runok(readymain, 1);
+	rtcheck_prog_ok(readymain, 1);
 }
 END_TEST
 
@@ -77,7 +46,7 @@ static void recvlater(void *arg)
 
 	gort_sleep(5 * Ms);
 	gort_chan_recv(a, &v);
-	CHECK(v == 9);
+	RTCHECK(v == 9);
 }
 
 static void blockmain(void *arg)
@@ -93,16 +62,16 @@ static void blockmain(void *arg)
 	send[0].c = a;
 	send[1].c = b;
 	gort_go(sendlater, NULL);
-	CHECK(gort_select(recv, 2, 1) == 1 && v == 7);  // woken by the send
+	RTCHECK(gort_select(recv, 2, 1) == 1 && v == 7);  // woken by the send
 	gort_go(recvlater, NULL);
-	CHECK(gort_select(send, 2, 1) == 0);            // woken by the receive
+	RTCHECK(gort_select(send, 2, 1) == 0);            // woken by the receive
 	gort_sleep(20 * Ms);    // recvlater checks the value
 }
 
 START_TEST(a_blocked_select_wakes_on_a_send_or_a_receive)
 {
-	runok(blockmain, 1);
-	runok(blockmain, 2);
+	rtcheck_prog_ok(blockmain, 1);
+	rtcheck_prog_ok(blockmain, 2);
 }
 END_TEST
 
@@ -118,12 +87,12 @@ static void fairmain(void *arg)
 		hits[gort_select(cases, 2, 1)]++;
 		gort_select(cases, 2, 1);      // drain the other
 	}
-	CHECK(hits[0] > 4000 && hits[1] > 4000);
+	RTCHECK(hits[0] > 4000 && hits[1] > 4000);
 }
 
 START_TEST(ready_cases_are_chosen_fairly)
 {
-	runok(fairmain, 1);
+	rtcheck_prog_ok(fairmain, 1);
 }
 END_TEST
 
@@ -134,12 +103,12 @@ static void closemain(void *arg)
 	gort_case cases[] = {GORT_RECV(c, &v)};
 
 	gort_chan_close(c);
-	CHECK(gort_select(cases, 1, 1) == 0 && cases[0].ok == 0 && v == 0);
+	RTCHECK(gort_select(cases, 1, 1) == 0 && cases[0].ok == 0 && v == 0);
 }
 
 START_TEST(select_on_a_closed_channel_receives_the_zero_value)
 {
-	runok(closemain, 1);
+	rtcheck_prog_ok(closemain, 1);
 }
 END_TEST
 
@@ -151,13 +120,13 @@ static void timeoutmain(void *arg)
 	gort_case cases[] = {GORT_RECV(never, &v), GORT_RECV(gort_after(10 * Ms), &when)};
 
 	cases[0].c = never;
-	CHECK(gort_select(cases, 2, 1) == 1);
-	CHECK(when - t0 >= 10 * Ms);
+	RTCHECK(gort_select(cases, 2, 1) == 1);
+	RTCHECK(when - t0 >= 10 * Ms);
 }
 
 START_TEST(a_select_with_a_timeout_times_out)
 {
-	runok(timeoutmain, 1);
+	rtcheck_prog_ok(timeoutmain, 1);
 }
 END_TEST
 
@@ -201,13 +170,13 @@ static void manymain(void *arg)
 		gort_chan_recv(out, &sum);
 		total += sum;
 	}
-	CHECK(total == (long)Items * (Items - 1) / 2);
+	RTCHECK(total == (long)Items * (Items - 1) / 2);
 }
 
 START_TEST(many_goroutines_select_at_once)
 {
-	runok(manymain, 4);
-	runok(manymain, 1);
+	rtcheck_prog_ok(manymain, 4);
+	rtcheck_prog_ok(manymain, 1);
 }
 END_TEST
 
@@ -219,7 +188,7 @@ static void nocases(void *arg)
 START_TEST(an_empty_select_blocks_forever)
 {
 	static char out[8192];
-	int st = run(nocases, 1, out, sizeof out);
+	int st = rtcheck_prog(nocases, 1, out, sizeof out);
 
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
 	ck_assert_msg(strstr(out, "goroutine 1 [select (no cases)]:\n") != NULL, "%s", out);

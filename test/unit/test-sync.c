@@ -12,37 +12,6 @@
 
 enum { Ms = 1000000 };
 
-typedef struct Prog {
-	void (*main)(void *);
-	int nprocs;
-} Prog;
-
-static void runchild(void *arg)
-{
-	Prog *p = arg;
-
-	rt_knobs.maxprocs = p->nprocs;
-	gort_run(p->main, NULL);
-}
-
-static int run(void (*main)(void *), int nprocs, char *out, size_t size)
-{
-	Prog p = {main, nprocs};
-
-	return rtcheck_child(runchild, &p, out, size);
-}
-
-static void runok(void (*main)(void *), int nprocs)
-{
-	static char out[8192];
-	int st = run(main, nprocs, out, sizeof out);
-
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		"%d Ps: status %x: %.2000s", nprocs, st, out);
-}
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "failed: %s (line %d)\n", #cond, __LINE__); exit(3); } } while (0)
-
 // ---- Mutex ----
 
 enum { Lockers = 8, Increments = 20000 };
@@ -73,16 +42,16 @@ static void mutexmain(void *arg)
 	for (i = 0; i < Lockers; i++)
 		gort_go(locker, NULL);
 	gort_waitgroup_wait(&wg);
-	CHECK(counter == (long)Lockers * Increments);
-	CHECK(mu.state == 0);
-	CHECK(gort_mutex_trylock(&mu) == 1 && gort_mutex_trylock(&mu) == 0);
+	RTCHECK(counter == (long)Lockers * Increments);
+	RTCHECK(mu.state == 0);
+	RTCHECK(gort_mutex_trylock(&mu) == 1 && gort_mutex_trylock(&mu) == 0);
 	gort_mutex_unlock(&mu);
 }
 
 START_TEST(a_mutex_excludes_under_contention)
 {
-	runok(mutexmain, 4);
-	runok(mutexmain, 1);
+	rtcheck_prog_ok(mutexmain, 4);
+	rtcheck_prog_ok(mutexmain, 1);
 }
 END_TEST
 
@@ -96,7 +65,7 @@ static void unlockunlocked(void *arg)
 START_TEST(unlock_of_an_unlocked_mutex_is_fatal)
 {
 	static char out[8192];
-	int st = run(unlockunlocked, 1, out, sizeof out);
+	int st = rtcheck_prog(unlockunlocked, 1, out, sizeof out);
 
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
 	ck_assert_msg(strncmp(out, "fatal error: sync: unlock of unlocked mutex\n", 44) == 0, "%s", out);
@@ -119,7 +88,7 @@ static void member(void *arg)
 static void waiterg(void *arg)
 {
 	gort_waitgroup_wait(&group);
-	CHECK(__atomic_load_n(&finished, __ATOMIC_SEQ_CST) == 100);
+	RTCHECK(__atomic_load_n(&finished, __ATOMIC_SEQ_CST) == 100);
 	__atomic_add_fetch(&released, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -133,7 +102,7 @@ static void waitgroupmain(void *arg)
 	for (i = 0; i < 100; i++)
 		gort_go(member, (void *)(intptr_t)i);
 	gort_waitgroup_wait(&group);
-	CHECK(finished == 100);
+	RTCHECK(finished == 100);
 	while (__atomic_load_n(&released, __ATOMIC_SEQ_CST) < 3)
 		gort_yield();
 	gort_waitgroup_wait(&group);    // at zero: returns at once
@@ -141,8 +110,8 @@ static void waitgroupmain(void *arg)
 
 START_TEST(a_waitgroup_releases_every_waiter_at_zero)
 {
-	runok(waitgroupmain, 4);
-	runok(waitgroupmain, 1);
+	rtcheck_prog_ok(waitgroupmain, 4);
+	rtcheck_prog_ok(waitgroupmain, 1);
 }
 END_TEST
 
@@ -158,7 +127,7 @@ static void negative(void *arg)
 START_TEST(a_negative_waitgroup_counter_panics)
 {
 	static char out[8192];
-	int st = run(negative, 1, out, sizeof out);
+	int st = rtcheck_prog(negative, 1, out, sizeof out);
 
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
 	ck_assert_msg(strncmp(out, "panic: sync: negative WaitGroup counter\n\ngoroutine 1 [running]:\n", 63) == 0, "%s", out);
@@ -181,7 +150,7 @@ static void initonce(void *arg)
 static void caller(void *arg)
 {
 	gort_once_do(&once, initonce, NULL);
-	CHECK(__atomic_load_n(&initialized, __ATOMIC_SEQ_CST) == 1);
+	RTCHECK(__atomic_load_n(&initialized, __ATOMIC_SEQ_CST) == 1);
 	gort_waitgroup_done(&callers);
 }
 
@@ -193,13 +162,13 @@ static void oncemain(void *arg)
 	for (i = 0; i < 50; i++)
 		gort_go(caller, NULL);
 	gort_waitgroup_wait(&callers);
-	CHECK(ran == 1);
+	RTCHECK(ran == 1);
 }
 
 START_TEST(once_runs_once_and_everyone_waits_for_it)
 {
-	runok(oncemain, 4);
-	runok(oncemain, 1);
+	rtcheck_prog_ok(oncemain, 4);
+	rtcheck_prog_ok(oncemain, 1);
 }
 END_TEST
 
@@ -228,8 +197,8 @@ static void sharemain(void *arg)
 
 START_TEST(readers_share_a_rwmutex)
 {
-	runok(sharemain, 1);
-	runok(sharemain, 2);
+	rtcheck_prog_ok(sharemain, 1);
+	rtcheck_prog_ok(sharemain, 2);
 }
 END_TEST
 
@@ -257,7 +226,7 @@ static void rwreader(void *arg)
 
 	for (i = 0; i < 2000; i++) {
 		gort_rwmutex_rlock(&rw);
-		CHECK(pa == pb);        // never half a write
+		RTCHECK(pa == pb);        // never half a write
 		if (i % 50 == 0)
 			gort_yield();
 		gort_rwmutex_runlock(&rw);
@@ -275,14 +244,14 @@ static void rwmain(void *arg)
 		gort_go(rwreader, NULL);
 	}
 	gort_waitgroup_wait(&rwg);
-	CHECK(pa == 8000 && pb == 8000);
-	CHECK(rw.readercount == 0 && rw.w.state == 0);
+	RTCHECK(pa == 8000 && pb == 8000);
+	RTCHECK(rw.readercount == 0 && rw.w.state == 0);
 }
 
 START_TEST(a_writer_excludes_readers_and_writers)
 {
-	runok(rwmain, 4);
-	runok(rwmain, 1);
+	rtcheck_prog_ok(rwmain, 4);
+	rtcheck_prog_ok(rwmain, 1);
 }
 END_TEST
 
@@ -296,7 +265,7 @@ static void runlockunlocked(void *arg)
 START_TEST(runlock_of_an_unlocked_rwmutex_is_fatal)
 {
 	static char out[8192];
-	int st = run(runlockunlocked, 1, out, sizeof out);
+	int st = rtcheck_prog(runlockunlocked, 1, out, sizeof out);
 
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
 	ck_assert_msg(strncmp(out, "fatal error: sync: RUnlock of unlocked RWMutex\n", 47) == 0, "%s", out);
@@ -351,13 +320,13 @@ static void condmain(void *arg)
 	gort_mutex_unlock(&qmu);
 	gort_cond_broadcast(&qcond);    // the end: wake everyone to see it
 	gort_waitgroup_wait(&takersdone);
-	CHECK(taken == (long)Items * (Items - 1) / 2);
+	RTCHECK(taken == (long)Items * (Items - 1) / 2);
 }
 
 START_TEST(cond_hands_work_to_waiters_and_broadcast_wakes_all)
 {
-	runok(condmain, 4);
-	runok(condmain, 1);
+	rtcheck_prog_ok(condmain, 4);
+	rtcheck_prog_ok(condmain, 1);
 }
 END_TEST
 
@@ -387,13 +356,13 @@ static void semamain(void *arg)
 	}
 	while (__atomic_load_n(&got, __ATOMIC_SEQ_CST) < 200)
 		gort_yield();
-	CHECK(sem == 0);
+	RTCHECK(sem == 0);
 }
 
 START_TEST(each_release_wakes_one_acquirer)
 {
-	runok(semamain, 4);
-	runok(semamain, 1);
+	rtcheck_prog_ok(semamain, 4);
+	rtcheck_prog_ok(semamain, 1);
 }
 END_TEST
 

@@ -12,50 +12,19 @@
 
 enum { Ms = 1000000 };
 
-typedef struct Prog {
-	void (*main)(void *);
-	int nprocs;
-} Prog;
-
-static void runchild(void *arg)
-{
-	Prog *p = arg;
-
-	rt_knobs.maxprocs = p->nprocs;
-	gort_run(p->main, NULL);
-}
-
-static int run(void (*main)(void *), int nprocs, char *out, size_t size)
-{
-	Prog p = {main, nprocs};
-
-	return rtcheck_child(runchild, &p, out, size);
-}
-
-static void runok(void (*main)(void *), int nprocs)
-{
-	static char out[8192];
-	int st = run(main, nprocs, out, sizeof out);
-
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		"%d Ps: status %x: %.2000s", nprocs, st, out);
-}
-
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "failed: %s (line %d)\n", #cond, __LINE__); exit(3); } } while (0)
-
 static void sleepmain(void *arg)
 {
 	int64_t t0 = gort_nanotime();
 
 	gort_sleep(20 * Ms);
-	CHECK(gort_nanotime() - t0 >= 20 * Ms);
+	RTCHECK(gort_nanotime() - t0 >= 20 * Ms);
 	gort_sleep(0);
 	gort_sleep(-5);
 }
 
 START_TEST(sleep_sleeps_at_least_as_long_as_asked)
 {
-	runok(sleepmain, 1);
+	rtcheck_prog_ok(sleepmain, 1);
 }
 END_TEST
 
@@ -81,14 +50,14 @@ static void ordermain(void *arg)
 		gort_go(sleeper, (void *)(intptr_t)ids[i]);
 	for (i = 1; i <= 3; i++) {
 		gort_chan_recv(order, &got);
-		CHECK(got == i);
+		RTCHECK(got == i);
 	}
 }
 
 START_TEST(sleepers_wake_in_deadline_order)
 {
-	runok(ordermain, 1);
-	runok(ordermain, 2);
+	rtcheck_prog_ok(ordermain, 1);
+	rtcheck_prog_ok(ordermain, 2);
 }
 END_TEST
 
@@ -98,13 +67,13 @@ static void aftermain(void *arg)
 	gort_chan *c = gort_after(30 * Ms);
 
 	gort_chan_recv(c, &when);
-	CHECK(when - t0 >= 30 * Ms);
-	CHECK(gort_nanotime() >= when);
+	RTCHECK(when - t0 >= 30 * Ms);
+	RTCHECK(gort_nanotime() >= when);
 }
 
 START_TEST(after_delivers_the_time_once)
 {
-	runok(aftermain, 1);
+	rtcheck_prog_ok(aftermain, 1);
 }
 END_TEST
 
@@ -117,23 +86,23 @@ static void tickmain(void *arg)
 
 	for (i = 0; i < 5; i++) {
 		gort_chan_recv(c, &now);
-		CHECK(now > prev);
+		RTCHECK(now > prev);
 		prev = now;
 	}
-	CHECK(prev - t0 >= 25 * Ms);
-	CHECK(gort_timer_stop(t) == 1);
+	RTCHECK(prev - t0 >= 25 * Ms);
+	RTCHECK(gort_timer_stop(t) == 1);
 	gort_sleep(30 * Ms);
 	if (gort_chan_len(c) > 0)       // at most one tick was in flight
 		gort_chan_recv(c, NULL);
 	gort_sleep(30 * Ms);
-	CHECK(gort_chan_len(c) == 0);
-	CHECK(gort_timer_stop(t) == 0);
+	RTCHECK(gort_chan_len(c) == 0);
+	RTCHECK(gort_timer_stop(t) == 0);
 }
 
 START_TEST(a_periodic_timer_ticks_until_stopped)
 {
-	runok(tickmain, 1);
-	runok(tickmain, 2);
+	rtcheck_prog_ok(tickmain, 1);
+	rtcheck_prog_ok(tickmain, 2);
 }
 END_TEST
 
@@ -144,7 +113,7 @@ static void waiter(void *arg)
 	int v;
 
 	gort_chan_recv(later, &v);
-	CHECK(v == 42);
+	RTCHECK(v == 42);
 	gort_chan_send(later, &v);
 }
 
@@ -161,8 +130,8 @@ static void notdeadmain(void *arg)
 
 START_TEST(a_sleeping_program_is_not_deadlocked)
 {
-	runok(notdeadmain, 1);
-	runok(notdeadmain, 2);
+	rtcheck_prog_ok(notdeadmain, 1);
+	rtcheck_prog_ok(notdeadmain, 2);
 }
 END_TEST
 
@@ -181,12 +150,12 @@ static void idlemain(void *arg)
 
 	gort_sleep(300 * Ms);
 	// Asleep, with every thread parked: next to no CPU in 300 ms.
-	CHECK(cputime() - c0 < 0.05);
+	RTCHECK(cputime() - c0 < 0.05);
 }
 
 START_TEST(an_idle_program_uses_no_cpu)
 {
-	runok(idlemain, 2);
+	rtcheck_prog_ok(idlemain, 2);
 }
 END_TEST
 
@@ -201,7 +170,7 @@ static void deadaftersleep(void *arg)
 START_TEST(a_deadlock_after_the_timers_is_still_found)
 {
 	static char out[8192];
-	int st = run(deadaftersleep, 2, out, sizeof out);
+	int st = rtcheck_prog(deadaftersleep, 2, out, sizeof out);
 
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2);
 	ck_assert_msg(strstr(out, "fatal error: all goroutines are asleep - deadlock!\n\n"
