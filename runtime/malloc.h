@@ -5,9 +5,9 @@
 // object or many small objects of one size class.  Three layers hand out
 // small objects, each caching for the one above:
 //
-//   MCache     per M (per P once the scheduler has Ps): one span per span
-//              class to allocate from.  Only its own thread touches it: no
-//              lock on the fast path.
+//   MCache     per P (and one per thread for threads without a P): one
+//              span per span class to allocate from.  Only the thread
+//              holding the P touches it: no lock on the fast path.
 //   MCentral   per span class: the spans with room, and the full ones.
 //              Has a lock.
 //   MHeap      the pages: free spans by length, coalesced on free; the map

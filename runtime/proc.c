@@ -160,6 +160,8 @@ static bool runqempty(P *p)
 
 static void pidleput(P *p)
 {
+	if (p->m != NULL)
+		p->m->mcache = p->m->ownmcache;
 	p->status = Pidle;
 	p->m = NULL;
 	p->link = rt_sched.pidle;
@@ -178,11 +180,13 @@ static P *pidleget(void)
 	return p;
 }
 
+// acquirep makes p this M's: it allocates from p's cache from now on.
 static void acquirep(P *p)
 {
 	p->status = Prunning;
 	p->m = rt_m;
 	rt_m->p = p;
+	rt_m->mcache = p->mcache;
 }
 
 // ---- Ms ----
@@ -350,7 +354,7 @@ top:
 		return g;
 	}
 	rt_m->p = NULL;
-	pidleput(p);
+	pidleput(p);            // and this M goes back to its own cache
 	rt_unlock(&rt_sched.lock);
 	stopspinning();
 	if (anywork()) {
@@ -521,6 +525,7 @@ void rt_entersyscall(void)
 		return;                 // not a goroutine: nothing to hand off
 	g->status = Gsyscall;
 	rt_m->p = NULL;
+	rt_m->mcache = rt_m->ownmcache;
 	p->m = NULL;
 	rt_lock(&rt_sched.lock);
 	if (!runqempty(p) || rt_sched.runqsize != 0)
@@ -820,6 +825,7 @@ void rt_schedinit(void)
 	for (i = 0; i < n; i++) {
 		p = rt_mallocgc(sizeof(P), 0, NULL);
 		p->id = i;
+		p->mcache = rt_mcache_new();
 		rt_sched.allp[i] = p;
 	}
 	rt_sched.nm = 1;                // this thread

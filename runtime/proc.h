@@ -101,6 +101,7 @@ struct P {
 	G       *gfree;         // dead Gs to reuse
 	uint32  gfreecnt;
 	uint32  schedtick;      // schedules, for the global-queue fairness
+	struct MCache *mcache;  // the small-object cache of whoever runs on it
 };
 
 typedef struct Sched {

@@ -73,7 +73,8 @@ struct M {
 	uintptr sysstack;       // a private system stack for runtime work
 	uintptr sysstacktop;    //   (morestack's slow path, dying), its top
 	void    *segcache;      // SegCache (stack.h): free stack segments
-	struct MCache *mcache;  // small-object cache (malloc.h)
+	struct MCache *mcache;  // small-object cache in use (malloc.h): its P's,
+	struct MCache *ownmcache;       //   or, without a P, its own
 	// The scheduler's (proc.h):
 	uint32  id;
 	uintptr g0top;          // where rt_mcall starts this thread's stack

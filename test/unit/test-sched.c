@@ -12,6 +12,7 @@
 #include "runtime.h"
 #include "atomic.h"
 #include "proc.h"
+#include "malloc.h"
 
 #define FRAME(buf) __asm__ volatile("" : : "r"(buf) : "memory")
 
@@ -61,6 +62,27 @@ START_TEST(thousands_of_goroutines_run_to_completion_on_1_2_and_4_ps)
 
 	for (n = 1; n <= 4; n *= 2)
 		rtcheck_prog_ok(spawnmain, n);
+}
+END_TEST
+
+// ---- the P's small-object cache ----
+
+static void cachemain(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		RTCHECK(rt_m->p != NULL && rt_m->mcache == rt_m->p->mcache);
+		RTCHECK(rt_m->mcache != rt_m->ownmcache);
+		gort_alloc(64);
+		gort_yield();
+	}
+}
+
+START_TEST(goroutines_allocate_from_their_ps_cache)
+{
+	rtcheck_prog_ok(cachemain, 1);
+	rtcheck_prog_ok(cachemain, 3);
 }
 END_TEST
 
@@ -342,6 +364,7 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, thousands_of_goroutines_run_to_completion_on_1_2_and_4_ps);
 	tcase_add_test(tc, yielding_goroutines_take_turns_on_one_p);
+	tcase_add_test(tc, goroutines_allocate_from_their_ps_cache);
 	tcase_add_test(tc, a_parked_goroutine_runs_again_when_readied);
 	tcase_add_test(tc, dead_goroutines_are_reused);
 	tcase_add_test(tc, all_goroutines_asleep_is_a_deadlock);
