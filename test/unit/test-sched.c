@@ -237,7 +237,7 @@ END_TEST
 static void tracedmain(void *arg)
 {
 	gort_go(parkforever, NULL);
-	gort_sleep(55 * 1000000);
+	gort_sleep(200 * 1000000);      // several lines, even under valgrind
 	exit(0);
 }
 
@@ -257,9 +257,11 @@ START_TEST(schedtrace_prints_the_scheduler_state)
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x", st);
 	ck_assert_msg(strncmp(out, "SCHED ", 6) == 0, "%s", out);
 	ck_assert_msg(strstr(out, "ms: gomaxprocs=2 idleprocs=") != NULL, "%s", out);
-	ck_assert_msg(strstr(out, " runqueue=0 [") != NULL, "%s", out);
+	// Only what holds whenever a line is printed: G1 may be asleep or
+	// just woken, but G2 is parked for good.
+	ck_assert_msg(strstr(out, " runqueue=") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "\n  P1: status=") != NULL, "%s", out);
-	ck_assert_msg(strstr(out, "\n  G1: status=sleep\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\n  G1: status=") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "\n  G2: status=waiting forever\n") != NULL, "%s", out);
 }
 END_TEST
