@@ -36,7 +36,7 @@ static void sleeper(void *arg)
 	int id = (int)(intptr_t)arg;
 
 	// From one common start, so that a late start does not reorder them.
-	gort_sleep(start + id * 60 * Ms - gort_nanotime());
+	gort_sleep(start + id * 100 * Ms - gort_nanotime());
 	gort_chan_send(order, &id);
 }
 
