@@ -115,7 +115,6 @@ enum {                  // MSpan.state
 	MSpanFree,      // on a free list of the heap
 	MSpanInUse,     // holding objects
 	MSpanStack,     // holding a stack segment
-	MSpanDead,      // metadata on the FixAlloc free list
 };
 
 typedef struct MSpan MSpan;

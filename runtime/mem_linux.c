@@ -20,6 +20,7 @@ enum {
 	MapNoreserve  = 0x4000,
 	MapPopulate   = 0x8000,
 	MadvDontneed  = 4,
+	MadvFree      = 8,
 	PageMask      = 4095,
 };
 
@@ -52,13 +53,21 @@ void *rt_sys_alloc(uintptr n)
 }
 
 
-// rt_sys_unused releases the pages behind [v, v+n), both page-aligned.
-// A failure only means the memory stays resident, so it is not fatal.
-void rt_sys_unused(void *v, uintptr n)
+// rt_sys_unused releases the pages behind [v, v+n), both page-aligned:
+// with MADV_DONTNEED (they read as zeros from now on: the result says so),
+// or with MADV_FREE under GORT_DEBUG=madvfree=1 (cheaper, but the kernel
+// takes them only under pressure, and they may keep their data).  A failure
+// only means the memory stays resident, so it is not fatal.
+bool rt_sys_unused(void *v, uintptr n)
 {
 	if (((uintptr)v | n) & PageMask)
 		rt_throw("rt_sys_unused: range not page-aligned");
+	if (rt_knobs.madvfree) {
+		rt_madvise(v, n, MadvFree);
+		return false;
+	}
 	rt_madvise(v, n, MadvDontneed);
+	return true;
 }
 
 void rt_sys_free(void *v, uintptr n)

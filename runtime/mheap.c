@@ -11,8 +11,6 @@ enum {
 	ThreadReserve    = 32 << 20,    // thread stacks and what else libc maps
 	MinArena         = 16 << 20,
 	ScavengeMinKeep  = (4 << 20) >> PageShift,
-	MadvDontneed     = 4,
-	MadvFree         = 8,
 };
 
 // ---- sizing the arena (seed 003) ----
@@ -401,15 +399,12 @@ static uintptr scavengelocked(MHeap *h, uintptr keep)
 {
 	uintptr released = 0, n;
 	MSpan *s;
-	bool dontneed = !rt_knobs.madvfree;
 
 	while (h->pagesfree - h->pagesreleased > keep && (s = oldestresident(h)) != NULL) {
 		n = s->npages - s->npreleased;
-		rt_madvise(rt_spanbase(s), s->npages << PageShift,
-			dontneed ? MadvDontneed : MadvFree);
+		if (rt_sys_unused(rt_spanbase(s), s->npages << PageShift))
+			s->needzero = 0;        // the pages come back as zeros
 		s->npreleased = s->npages;
-		if (dontneed)
-			s->needzero = 0;        // DONTNEED pages come back as zeros
 		h->pagesreleased += n;
 		released += n;
 		h->nscavenged++;

@@ -207,13 +207,12 @@ int32   rt_ncpu(void);          // CPUs in this thread's affinity mask
 void   *rt_sys_reserve(uintptr n);
 bool    rt_sys_map(void *v, uintptr n, bool populate);
 void   *rt_sys_alloc(uintptr n);
-void    rt_sys_unused(void *v, uintptr n);
+bool    rt_sys_unused(void *v, uintptr n); // true: the pages now read as zeros
 void    rt_sys_free(void *v, uintptr n);
 
 // ---- valgrind.c: stacks made known to valgrind (no-ops without it) ----
 uint32  rt_valgrind_stack_register(uintptr lo, uintptr hi);
 void    rt_valgrind_stack_deregister(uint32 id);
-bool    rt_valgrind_running(void);
 
 // ---- lock_futex.c ----
 void    rt_lock(Lock *l);

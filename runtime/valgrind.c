@@ -26,10 +26,6 @@ void rt_valgrind_stack_deregister(uint32 id)
 	VALGRIND_STACK_DEREGISTER(id);
 }
 
-bool rt_valgrind_running(void)
-{
-	return RUNNING_ON_VALGRIND != 0;
-}
 #else
 uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
 {
@@ -40,8 +36,4 @@ void rt_valgrind_stack_deregister(uint32 id)
 {
 }
 
-bool rt_valgrind_running(void)
-{
-	return false;
-}
 #endif
