@@ -138,9 +138,79 @@ static NORETURN void blockforever(const char *reason)
 	rt_throw("unreachable: a nil channel woke up");
 }
 
+// trysend and tryrecv do what an operation on the locked channel c can do
+// without waiting.  They return NULL if it must wait; Done if it completed
+// against the buffer (or, receiving, a closed channel); or the Sudog of the
+// waiter it completed, to be readied once c is unlocked.
+static Sudog done;
+#define Done (&done)
+
+// trysend: to a waiting receiver, else into room in the buffer.  c must
+// not be closed.
+static Sudog *trysend(Hchan *c, const void *elem)
+{
+	Sudog *r;
+
+	if ((r = dequeue(&c->recvq)) != NULL) {
+		copyelem(c, r->elem, elem);
+		r->success = true;
+		return r;
+	}
+	if (c->qcount < c->dataqsiz) {
+		copyelem(c, slot(c, c->sendx), elem);
+		c->sendx = (c->sendx + 1) % c->dataqsiz;
+		c->qcount++;
+		return Done;
+	}
+	return NULL;
+}
+
+// tryrecv: from a waiting sender (through the buffer's head when it is
+// full, so the order is kept), else from the buffer, else, closed and
+// drained, the zero value with *ok false.
+static Sudog *tryrecv(Hchan *c, void *elem, bool *ok)
+{
+	Sudog *s;
+
+	*ok = true;
+	if ((s = dequeue(&c->sendq)) != NULL) {
+		if (c->dataqsiz == 0) {
+			copyelem(c, elem, s->elem);
+		} else {
+			copyelem(c, elem, slot(c, c->recvx));
+			copyelem(c, slot(c, c->recvx), s->elem);
+			c->recvx = (c->recvx + 1) % c->dataqsiz;
+			c->sendx = c->recvx;
+		}
+		s->success = true;
+		return s;
+	}
+	if (c->qcount > 0) {
+		copyelem(c, elem, slot(c, c->recvx));
+		memset(slot(c, c->recvx), 0, c->elemsize);      // no stale pointer
+		c->recvx = (c->recvx + 1) % c->dataqsiz;
+		c->qcount--;
+		return Done;
+	}
+	if (c->closed) {
+		if (elem != NULL)
+			memset(elem, 0, c->elemsize);
+		*ok = false;
+		return Done;
+	}
+	return NULL;
+}
+
+// readied: after unlocking, ready the waiter an operation completed.
+static void readied(Sudog *s)
+{
+	if (s != Done)
+		rt_ready(s->g, s);
+}
+
 void rt_chansend(Hchan *c, const void *elem)
 {
-	Sudog sg, *r;
+	Sudog sg, *s;
 
 	if (c == NULL)
 		blockforever("chan send (nil chan)");
@@ -149,18 +219,9 @@ void rt_chansend(Hchan *c, const void *elem)
 		rt_unlock(&c->lock);
 		rt_panic("send on closed channel");
 	}
-	if ((r = dequeue(&c->recvq)) != NULL) {
-		copyelem(c, r->elem, elem);
-		r->success = true;
+	if ((s = trysend(c, elem)) != NULL) {
 		rt_unlock(&c->lock);
-		rt_ready(r->g, r);
-		return;
-	}
-	if (c->qcount < c->dataqsiz) {
-		copyelem(c, slot(c, c->sendx), elem);
-		c->sendx = (c->sendx + 1) % c->dataqsiz;
-		c->qcount++;
-		rt_unlock(&c->lock);
+		readied(s);
 		return;
 	}
 	sg = (Sudog){.g = rt_getg(), .elem = (void *)elem};
@@ -170,36 +231,20 @@ void rt_chansend(Hchan *c, const void *elem)
 		rt_panic("send on closed channel");
 }
 
-// rt_chansend_nb sends only if that needs no wait: to a waiting receiver,
-// or into room in the buffer.  It may run on a thread with no goroutine
-// (the timer thread).  A closed channel takes nothing.
+// rt_chansend_nb sends only if that needs no wait.  It may run on a thread
+// with no goroutine (the timer thread).  A closed channel takes nothing.
 bool rt_chansend_nb(Hchan *c, const void *elem)
 {
-	Sudog *r;
+	Sudog *s;
 
 	if (c == NULL)
 		return false;
 	rt_lock(&c->lock);
-	if (c->closed) {
-		rt_unlock(&c->lock);
-		return false;
-	}
-	if ((r = dequeue(&c->recvq)) != NULL) {
-		copyelem(c, r->elem, elem);
-		r->success = true;
-		rt_unlock(&c->lock);
-		rt_ready(r->g, r);
-		return true;
-	}
-	if (c->qcount < c->dataqsiz) {
-		copyelem(c, slot(c, c->sendx), elem);
-		c->sendx = (c->sendx + 1) % c->dataqsiz;
-		c->qcount++;
-		rt_unlock(&c->lock);
-		return true;
-	}
+	s = c->closed ? NULL : trysend(c, elem);
 	rt_unlock(&c->lock);
-	return false;
+	if (s != NULL)
+		readied(s);
+	return s != NULL;
 }
 
 // rt_chanrecv receives into elem (which may be NULL) and reports whether
@@ -207,37 +252,15 @@ bool rt_chansend_nb(Hchan *c, const void *elem)
 bool rt_chanrecv(Hchan *c, void *elem)
 {
 	Sudog sg, *s;
+	bool ok;
 
 	if (c == NULL)
 		blockforever("chan receive (nil chan)");
 	rt_lock(&c->lock);
-	if ((s = dequeue(&c->sendq)) != NULL) {
-		if (c->dataqsiz == 0) {
-			copyelem(c, elem, s->elem);
-		} else {        // full buffer: take its head, append the sender's
-			copyelem(c, elem, slot(c, c->recvx));
-			copyelem(c, slot(c, c->recvx), s->elem);
-			c->recvx = (c->recvx + 1) % c->dataqsiz;
-			c->sendx = c->recvx;
-		}
-		s->success = true;
+	if ((s = tryrecv(c, elem, &ok)) != NULL) {
 		rt_unlock(&c->lock);
-		rt_ready(s->g, s);
-		return true;
-	}
-	if (c->qcount > 0) {
-		copyelem(c, elem, slot(c, c->recvx));
-		memset(slot(c, c->recvx), 0, c->elemsize);      // no stale pointer
-		c->recvx = (c->recvx + 1) % c->dataqsiz;
-		c->qcount--;
-		rt_unlock(&c->lock);
-		return true;
-	}
-	if (c->closed) {
-		rt_unlock(&c->lock);
-		if (elem != NULL)
-			memset(elem, 0, c->elemsize);
-		return false;
+		readied(s);
+		return ok;
 	}
 	sg = (Sudog){.g = rt_getg(), .elem = elem};
 	enqueue(&c->recvq, &sg);
@@ -329,59 +352,24 @@ static void sortchans(gort_case *cases, int n, Locked *l)
 	}
 }
 
-// tryone does case i if it can go on now; channels locked.  It returns
-// the waiter it completed (to ready once unlocked), or (Sudog *)-1 if it
-// completed without one, or NULL if it must wait.
+// tryone does case k if it can go on now (channels locked), as
+// trysend/tryrecv report it.
 static Sudog *tryone(gort_case *k, Locked *l)
 {
 	Hchan *c = (Hchan *)k->c;
 	Sudog *s;
+	bool ok;
 
 	if (k->dir == GORT_CASE_SEND) {
 		if (c->closed) {
 			unlockall(l);
 			rt_panic("send on closed channel");
 		}
-		if ((s = dequeue(&c->recvq)) != NULL) {
-			copyelem(c, s->elem, k->elem);
-			s->success = true;
-			return s;
-		}
-		if (c->qcount < c->dataqsiz) {
-			copyelem(c, slot(c, c->sendx), k->elem);
-			c->sendx = (c->sendx + 1) % c->dataqsiz;
-			c->qcount++;
-			return (Sudog *)-1;
-		}
-		return NULL;
+		return trysend(c, k->elem);
 	}
-	k->ok = 1;
-	if ((s = dequeue(&c->sendq)) != NULL) {
-		if (c->dataqsiz == 0) {
-			copyelem(c, k->elem, s->elem);
-		} else {
-			copyelem(c, k->elem, slot(c, c->recvx));
-			copyelem(c, slot(c, c->recvx), s->elem);
-			c->recvx = (c->recvx + 1) % c->dataqsiz;
-			c->sendx = c->recvx;
-		}
-		s->success = true;
-		return s;
-	}
-	if (c->qcount > 0) {
-		copyelem(c, k->elem, slot(c, c->recvx));
-		memset(slot(c, c->recvx), 0, c->elemsize);
-		c->recvx = (c->recvx + 1) % c->dataqsiz;
-		c->qcount--;
-		return (Sudog *)-1;
-	}
-	if (c->closed) {
-		if (k->elem != NULL)
-			memset(k->elem, 0, c->elemsize);
-		k->ok = 0;
-		return (Sudog *)-1;
-	}
-	return NULL;
+	s = tryrecv(c, k->elem, &ok);
+	k->ok = ok;
+	return s;
 }
 
 static uint32 fastrand(void)
@@ -423,8 +411,7 @@ static int selectgo(gort_case *cases, int n, bool block)
 		if ((s = tryone(&cases[i], &l)) == NULL)
 			continue;
 		unlockall(&l);
-		if (s != (Sudog *)-1)
-			rt_ready(s->g, s);
+		readied(s);
 		return i;
 	}
 	if (!block) {

@@ -193,11 +193,27 @@ static void acquirep(P *p)
 
 static void *mstart(void *arg);
 
-// newm starts a thread that will run with p.
-static void newm(P *p, bool spinning)
+// rt_startthread starts fn(arg) on a new detached thread with a small
+// stack: the runtime's threads run only the runtime on their own stacks
+// (goroutines have segments).  what names it if that fails.
+void rt_startthread(void *(*fn)(void *), void *arg, const char *what)
 {
 	pthread_attr_t attr;
 	pthread_t t;
+	int r;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, MStackSize);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	r = pthread_create(&t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	if (r != 0)
+		rt_throw(what);
+}
+
+// newm starts a thread that will run with p.
+static void newm(P *p, bool spinning)
+{
 	M *m = rt_allocm();
 
 	m->nextp = p;
@@ -207,12 +223,7 @@ static void newm(P *p, bool spinning)
 	m->alllink = rt_sched.allm;
 	rt_sched.allm = m;
 	rt_unlock(&rt_sched.lock);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, MStackSize);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, mstart, m) != 0)
-		rt_throw("cannot create an OS thread");
-	pthread_attr_destroy(&attr);
+	rt_startthread(mstart, m, "cannot create an OS thread");
 }
 
 static void startmp(P *p, bool spinning);
@@ -690,7 +701,7 @@ void rt_printgoroutines(G *except)
 		    rt_knobs.traceback > TracebackNone)
 			rt_tracebackg(*(uintptr *)(g->sched.sp + GOBUF_PC_OFFSET),
 				*(uintptr *)(g->sched.sp + GOBUF_FP_OFFSET),
-				(Segment *)(g->sched.limit - SegHeader - StackRed));
+				rt_segment_of(g->sched.limit));
 	}
 }
 
@@ -798,19 +809,6 @@ static void *traceproc(void *arg)
 	return NULL;
 }
 
-static void starttrace(void)
-{
-	pthread_attr_t attr;
-	pthread_t t;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, MStackSize);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, traceproc, NULL) != 0)
-		rt_throw("cannot create the schedtrace thread");
-	pthread_attr_destroy(&attr);
-}
-
 // ---- start ----
 
 void rt_schedinit(void)
@@ -854,7 +852,7 @@ int rt_main(void (*fn)(void *), void *arg)
 		rt_throw("gort_run called twice");
 	rt_schedinit();
 	if (rt_knobs.schedtrace > 0)
-		starttrace();
+		rt_startthread(traceproc, NULL, "cannot create the schedtrace thread");
 	fa[0] = (void *)fn;
 	fa[1] = arg;
 	rt_newproc(mainwrap, fa);

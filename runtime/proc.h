@@ -137,6 +137,7 @@ G      *rt_getg(void);
 int     rt_main(void (*fn)(void *), void *arg);
 void    rt_printgoroutines(G *except);
 void    rt_checkdeadlock(void);
+void    rt_startthread(void *(*fn)(void *), void *arg, const char *what);
 void    rt_entersyscall(void);
 void    rt_exitsyscall(void);
 

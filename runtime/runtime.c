@@ -158,14 +158,25 @@ static const Knob knobs[] = {
 	{"GORT_MAXPROCS", parsemaxprocs},
 };
 
+static bool hasprefix(const char *s, const char *prefix)
+{
+	while (*prefix != '\0' && *s == *prefix) {
+		s++;
+		prefix++;
+	}
+	return *prefix == '\0';
+}
+
 // envmatch returns the value of "NAME=value" if the entry is for name.
 static const char *envmatch(const char *entry, const char *name)
 {
-	while (*name != '\0' && *entry == *name) {
-		entry++;
-		name++;
-	}
-	return *name == '\0' && *entry == '=' ? entry + 1 : NULL;
+	uintptr n;
+
+	if (!hasprefix(entry, name))
+		return NULL;
+	for (n = 0; name[n] != '\0'; n++)
+		;
+	return entry[n] == '=' ? entry + n + 1 : NULL;
 }
 
 static void warnknob(const char *entry, const char *why)
@@ -175,15 +186,6 @@ static void warnknob(const char *entry, const char *why)
 	rt_prints(": ");
 	rt_prints(why);
 	rt_printnl();
-}
-
-static bool hasprefix(const char *s, const char *prefix)
-{
-	while (*prefix != '\0' && *s == *prefix) {
-		s++;
-		prefix++;
-	}
-	return *prefix == '\0';
 }
 
 // parseentry hands one environment entry to its knob; a GORT_ name that
@@ -352,7 +354,6 @@ void rt_panic(const char *msg)
 {
 	static uint32 panicking;
 	uint64 goid = rt_curgoid();
-	uintptr limit = rt_getlimit();
 
 	if (rt_xadd32(&panicking, 1) > 1)
 		rt_throw("panic while panicking");
@@ -364,7 +365,7 @@ void rt_panic(const char *msg)
 		rt_printuint(goid);
 		rt_prints(" [running]:\n");
 		rt_traceback((uintptr)__builtin_frame_address(0),
-			limit != 0 ? (Segment *)(limit - SegHeader - StackRed) : NULL);
+			rt_segment_of(rt_getlimit()));
 	}
 	if (rt_knobs.traceback >= TracebackCrash)
 		crash();
@@ -387,7 +388,7 @@ void gort_panic(const char *msg)
 void gort_fatal(const char *msg)
 {
 	rt_throwtrace(msg, (uintptr)__builtin_frame_address(0),
-		rt_getlimit() != 0 ? (Segment *)(rt_getlimit() - SegHeader - StackRed) : NULL);
+		rt_segment_of(rt_getlimit()));
 }
 
 const char *gort_version(void)

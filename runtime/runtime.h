@@ -109,8 +109,6 @@ typedef struct KSigaction {
 
 enum {
 	SA_SIGINFO_    = 0x4,
-	SA_ONSTACK_    = 0x08000000,
-	SA_RESTART_    = 0x10000000,
 	SA_RESTORER_   = 0x04000000,
 	SIG_BLOCK_     = 0,
 	SIG_UNBLOCK_   = 1,
@@ -118,8 +116,6 @@ enum {
 	SigDfl         = 0,     // handler values with special meaning
 	SigIgn         = 1,
 	SigAbort       = 6,
-	SigKill        = 9,
-	SigSegv        = 11,
 	MaxGomaxprocs  = 256,
 	FutexWaitPrivate = 128 | 0,
 	FutexWakePrivate = 128 | 1,

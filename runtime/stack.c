@@ -130,6 +130,12 @@ uintptr rt_segment_limit(Segment *s)
 	return (uintptr)s + SegHeader + StackRed;
 }
 
+// rt_segment_of inverts rt_segment_limit; limit 0 (a system stack) has none.
+Segment *rt_segment_of(uintptr limit)
+{
+	return limit != 0 ? (Segment *)(limit - SegHeader - StackRed) : NULL;
+}
+
 uintptr rt_segment_top(Segment *s)
 {
 	return (uintptr)s + s->size - STACK_TOP_PAD;

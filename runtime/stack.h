@@ -112,6 +112,7 @@ extern uintptr rt_maxstack;
 Segment *rt_stackalloc(uintptr size);
 void    rt_stackfree(Segment *first);
 uintptr rt_segment_limit(Segment *s);
+Segment *rt_segment_of(uintptr limit);  // the segment a stack limit belongs to
 uintptr rt_segment_top(Segment *s);
 void    rt_stack_census(StackCensus *c);
 void    rt_stack_printsplits(void);

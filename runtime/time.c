@@ -21,8 +21,6 @@
 // the timer stops counting as pending; and when the last timer stops
 // counting, the deadlock check runs again, since Ms that went idle while it
 // counted checked too early.
-#include <pthread.h>
-
 #include "runtime.h"
 #include "atomic.h"
 #include "proc.h"
@@ -188,18 +186,10 @@ static void *timerproc(void *arg)
 // is the new earliest.  timers.lock held.
 static void addtimer(Timer *t)
 {
-	pthread_t th;
-	pthread_attr_t attr;
-
 	push(t);
 	if (!timers.started) {
 		timers.started = true;
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, 256 << 10);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&th, &attr, timerproc, NULL) != 0)
-			rt_throw("cannot create the timer thread");
-		pthread_attr_destroy(&attr);
+		rt_startthread(timerproc, NULL, "cannot create the timer thread");
 	} else if (t->i == 0 && timers.sleeping) {
 		timers.sleeping = false;
 		rt_notewakeup(&timers.note);

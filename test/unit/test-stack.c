@@ -283,7 +283,7 @@ static NOINLINE long takesplit(void *p)
 
 	// Running on a new segment: find it, and the parent's sp at the split.
 	FRAME(pad);
-	splitseg = (Segment *)(rt_getlimit() - SegHeader - StackRed);
+	splitseg = rt_segment_of(rt_getlimit());
 	splitoldsp = splitseg->oldsp;
 	pad[0] = 1;
 	return (long)(uintptr)p + pad[0];
