@@ -19,6 +19,10 @@
 #define SEG_PREV        (3 * PTRSIZE)
 #define SEG_HEADER      (8 * PTRSIZE)   // sizeof(Segment), rounded to 16
 #define STACK_RED       1024
+// The stack limit sysmon stores to preempt a goroutine (proc.h): above
+// every stack pointer, so the next split-stack prologue calls __morestack.
+// Its negation is an arm immediate.
+#define STACK_PREEMPT   (-0x500)
 // Bytes left unused at the top of every segment, so that a C-call gate
 // may copy CGATE_ARGS bytes of "stack arguments" above any frame.
 #define STACK_TOP_PAD   128

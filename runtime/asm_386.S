@@ -168,6 +168,9 @@ END(rt_systemstack)
 //   +20 stack arguments   +16 function's return address
 //   +12 argument bytes   +8 frame size   +4 into prologue   0 saved ebp
 //    -4 old limit   -8 eax   -12 edx   -16 ecx   -20 esi   -24 edi   -28 ebx
+// (from .Lhave on, +8 holds the new segment instead of the frame size).
+//
+// A limit of STACK_PREEMPT is sysmon's request to yield: see asm_amd64.S.
 EXPORT(__morestack)
 	pushl	%ebp
 	movl	%esp, %ebp
@@ -178,6 +181,9 @@ EXPORT(__morestack)
 	pushl	%esi
 	pushl	%edi
 	pushl	%ebx
+	cmpl	$STACK_PREEMPT, -4(%ebp)		// sysmon asks us to yield
+	je	.Lpreempt
+.Lsplit:
 	movl	-4(%ebp), %eax
 	subl	$(SEG_HEADER + STACK_RED), %eax		// eax = current segment
 	movl	8(%ebp), %edx
@@ -189,6 +195,7 @@ EXPORT(__morestack)
 	cmpl	SEG_SIZE(%ecx), %edx
 	ja	.Lslow
 .Lhave:						// ecx = the new segment
+	movl	%ecx, 8(%ebp)				// kept for the way back
 	movl	%ebp, SEG_OLDSP(%ecx)
 	leal	(SEG_HEADER + STACK_RED)(%ecx), %ebx	// its limit
 	movl	SEG_SIZE(%ecx), %edi
@@ -213,8 +220,7 @@ EXPORT(__morestack)
 	movl	-16(%ebp), %ecx
 	call	*%ebx
 	// The function returned: results in eax, edx (and st0).
-	movl	%gs:TLS_LIMIT, %ecx
-	subl	$(SEG_HEADER + STACK_RED), %ecx		// ecx = the segment we leave
+	movl	8(%ebp), %ecx				// ecx = the segment we leave
 	movl	-4(%ebp), %ebx
 	movl	%ebx, %gs:TLS_LIMIT
 	leal	-28(%ebp), %esp
@@ -251,6 +257,31 @@ EXPORT(__morestack)
 	addl	$16, %esp
 	movl	%eax, %ecx
 	jmp	.Lhave
+.Lpreempt:					// rt_morestack_preempt(ebp, pc)
+	andl	$-16, %esp
+	subl	$8, %esp
+	pushl	4(%ebp)
+	pushl	%ebp
+	call	rt_morestack_preempt
+	movl	%eax, -4(%ebp)				// the real limit, to split from
+	leal	-28(%ebp), %esp
+	leal	16(%ebp), %eax				// sp at the prologue's check
+	subl	8(%ebp), %eax
+	cmpl	-4(%ebp), %eax
+	jb	.Lsplit					// the frame does not fit: split
+	movl	4(%ebp), %eax				// it fits: run the body here
+	cmpb	$0xc3, (%eax)				//   (see asm_amd64.S)
+	je	1f
+	addl	$2, %eax
+1:	incl	%eax
+	movl	%eax, 12(%ebp)				// the body replaces the arg-bytes word
+	movl	-8(%ebp), %eax
+	movl	-12(%ebp), %edx
+	movl	-16(%ebp), %ecx
+	movl	%ebp, %esp
+	popl	%ebp
+	addl	$8, %esp
+	ret						// pops the body's address: jumps there
 END(__morestack)
 TEXT(rt_morestack_end)				// tracebacks: end of __morestack
 	ret
@@ -345,6 +376,14 @@ TEXT(rt_setlimit)
 	movl	%eax, %gs:TLS_LIMIT
 	ret
 END(rt_setlimit)
+
+// uintptr *rt_limitslot(void): the address of this thread's TLS limit
+// (glibc keeps the TCB's own address at %gs:0), for sysmon to poison.
+TEXT(rt_limitslot)
+	movl	%gs:0, %eax
+	addl	$TLS_LIMIT, %eax
+	ret
+END(rt_limitslot)
 
 // void rt_procyield(uint32 n): n spin-wait hints.
 TEXT(rt_procyield)

@@ -146,6 +146,28 @@ END(rt_systemstack)
 
 // ---- split stacks ----
 
+// The vector argument registers, kept at 0..127(%rsp) around a C call.
+.macro SAVE_XMM
+	movdqu	%xmm0, 0(%rsp)
+	movdqu	%xmm1, 16(%rsp)
+	movdqu	%xmm2, 32(%rsp)
+	movdqu	%xmm3, 48(%rsp)
+	movdqu	%xmm4, 64(%rsp)
+	movdqu	%xmm5, 80(%rsp)
+	movdqu	%xmm6, 96(%rsp)
+	movdqu	%xmm7, 112(%rsp)
+.endm
+.macro RESTORE_XMM
+	movdqu	0(%rsp), %xmm0
+	movdqu	16(%rsp), %xmm1
+	movdqu	32(%rsp), %xmm2
+	movdqu	48(%rsp), %xmm3
+	movdqu	64(%rsp), %xmm4
+	movdqu	80(%rsp), %xmm5
+	movdqu	96(%rsp), %xmm6
+	movdqu	112(%rsp), %xmm7
+.endm
+
 // __morestack: called by a split-stack prologue that found too little
 // room, with r10 = the function's frame size and r11 = the bytes of its
 // stack arguments.  The stack holds the return address into the prologue
@@ -159,7 +181,14 @@ END(rt_systemstack)
 // debuggers walk through a split):
 //   +24 stack arguments   +16 function's return address   +8 into prologue
 //     0 saved rbp   -8 old limit   -16..-64 rax rdi rsi rdx rcx r8 r9
-//   -72 arg bytes   -80 frame size
+//   -72 arg bytes   -80 frame size, then the new segment
+//
+// A limit of STACK_PREEMPT is sysmon's request to yield (proc.h): the
+// limit is read once, into the frame, and if it is the poison,
+// rt_morestack_preempt puts the real limit back, maybe lets other
+// goroutines run, and returns that limit, from which the split goes on.
+// The way back never reads the TLS limit (sysmon may have poisoned it
+// meanwhile): the frame remembers the new segment.
 EXPORT(__morestack)
 	.cfi_startproc
 	pushq	%rbp
@@ -177,6 +206,9 @@ EXPORT(__morestack)
 	pushq	%r9
 	pushq	%r11
 	pushq	%r10
+	cmpq	$STACK_PREEMPT, -8(%rbp)		// sysmon asks us to yield
+	je	.Lpreempt
+.Lsplit:
 	movq	-8(%rbp), %rax
 	subq	$(SEG_HEADER + STACK_RED), %rax		// rax = current segment
 	leaq	(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)(%r10, %r11), %rdx	// need
@@ -186,6 +218,7 @@ EXPORT(__morestack)
 	cmpq	SEG_SIZE(%rcx), %rdx
 	ja	.Lslow
 .Lhave:						// rcx = the new segment
+	movq	%rcx, -80(%rbp)				// kept for the way back
 	movq	%rbp, SEG_OLDSP(%rcx)
 	leaq	(SEG_HEADER + STACK_RED)(%rcx), %rax	// its limit
 	movq	SEG_SIZE(%rcx), %rdx
@@ -212,8 +245,7 @@ EXPORT(__morestack)
 	incq	%r11					// the body: past the prologue's ret
 	call	*%r11
 	// The function returned: results in rax, rdx, xmm0, xmm1.
-	movq	%fs:TLS_LIMIT, %r11
-	subq	$(SEG_HEADER + STACK_RED), %r11		// r11 = the segment we leave
+	movq	-80(%rbp), %r11				// r11 = the segment we leave
 	movq	-8(%rbp), %r10
 	movq	%r10, %fs:TLS_LIMIT
 	leaq	-80(%rbp), %rsp
@@ -249,31 +281,44 @@ EXPORT(__morestack)
 	movdqu	32(%rsp), %xmm1
 	jmp	.Ldone
 .Lslow:						// rt_morestack_slow(rax, rdx, rbp)
-	subq	$128, %rsp
-	movdqu	%xmm0, 0(%rsp)
-	movdqu	%xmm1, 16(%rsp)
-	movdqu	%xmm2, 32(%rsp)
-	movdqu	%xmm3, 48(%rsp)
-	movdqu	%xmm4, 64(%rsp)
-	movdqu	%xmm5, 80(%rsp)
-	movdqu	%xmm6, 96(%rsp)
-	movdqu	%xmm7, 112(%rsp)
+	subq	$136, %rsp				// xmm0-7; sp 16-aligned at the call
+	SAVE_XMM
 	movq	%rax, %rdi
 	movq	%rdx, %rsi
 	movq	%rbp, %rdx
 	call	rt_morestack_slow
 	movq	%rax, %rcx
-	movdqu	0(%rsp), %xmm0
-	movdqu	16(%rsp), %xmm1
-	movdqu	32(%rsp), %xmm2
-	movdqu	48(%rsp), %xmm3
-	movdqu	64(%rsp), %xmm4
-	movdqu	80(%rsp), %xmm5
-	movdqu	96(%rsp), %xmm6
-	movdqu	112(%rsp), %xmm7
-	addq	$128, %rsp
+	RESTORE_XMM
+	addq	$136, %rsp
 	movq	-72(%rbp), %r11
 	jmp	.Lhave
+.Lpreempt:					// rt_morestack_preempt(rbp, pc)
+	subq	$136, %rsp
+	SAVE_XMM
+	movq	%rbp, %rdi
+	movq	8(%rbp), %rsi
+	call	rt_morestack_preempt
+	movq	%rax, -8(%rbp)				// the real limit, to split from
+	RESTORE_XMM
+	addq	$136, %rsp
+	movq	-80(%rbp), %r10
+	movq	-72(%rbp), %r11
+	leaq	16(%rbp), %rax				// sp at the prologue's check
+	subq	%r10, %rax
+	cmpq	-8(%rbp), %rax
+	jb	.Lsplit					// the frame does not fit: split
+	movq	-16(%rbp), %rax				// it fits: run the body here,
+	movq	-24(%rbp), %rdi				//   as if the check had passed
+	movq	-32(%rbp), %rsi				//   (no needless split, which
+	movq	-40(%rbp), %rdx				//   runtime code holding the
+	movq	-48(%rbp), %rcx				//   heap's lock could not take)
+	movq	-56(%rbp), %r8
+	movq	-64(%rbp), %r9
+	movq	%rbp, %rsp
+	popq	%rbp
+	popq	%r11					// into the prologue
+	incq	%r11					// the body: past its ret
+	jmp	*%r11
 	.cfi_endproc
 END(__morestack)
 TEXT(rt_morestack_end)				// tracebacks: end of __morestack
@@ -359,6 +404,14 @@ TEXT(rt_setlimit)
 	movq	%rdi, %fs:TLS_LIMIT
 	ret
 END(rt_setlimit)
+
+// uintptr *rt_limitslot(void): the address of this thread's TLS limit
+// (glibc keeps the TCB's own address at %fs:0), for sysmon to poison.
+TEXT(rt_limitslot)
+	movq	%fs:0, %rax
+	addq	$TLS_LIMIT, %rax
+	ret
+END(rt_limitslot)
 
 // void rt_procyield(uint32 n): n spin-wait hints.
 TEXT(rt_procyield)

@@ -147,7 +147,9 @@ END(rt_systemstack)
 // Frame on the old segment, from r11 (a frame record):
 //   +20 stack arguments   +16 caller's r5   +12 caller's r4
 //   +8 function's lr   +4 lr into the prologue   0 saved r11
-//   -4..-20 r10..r6   -24..-36 r3..r0   -44 old limit
+//   -4..-20 r10..r6   -24..-36 r3..r0   -40 the new segment   -44 old limit
+//
+// A limit of STACK_PREEMPT is sysmon's request to yield: see asm_amd64.S.
 EXPORT(__morestack)
 	push	{r11, lr}
 	mov	r11, sp
@@ -156,6 +158,9 @@ EXPORT(__morestack)
 	mrc	p15, 0, r6, c13, c0, 3		// r6 = thread pointer, kept
 	ldr	r7, [r6, #TLS_LIMIT]
 	str	r7, [r11, #-44]
+	cmn	r7, #(-STACK_PREEMPT)			// sysmon asks us to yield
+	beq	.Lpreempt
+.Lsplit:
 	sub	r7, r7, #(SEG_HEADER + STACK_RED)	// r7 = current segment
 	add	r8, r4, r5
 	add	r8, r8, #(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)	// need
@@ -166,6 +171,7 @@ EXPORT(__morestack)
 	cmp	r8, r10
 	bhi	.Lslow
 .Lhave:						// r9 = the new segment
+	str	r9, [r11, #-40]				// kept for the way back
 	str	r11, [r9, #SEG_OLDSP]
 	ldr	r10, [r9, #SEG_SIZE]
 	add	r10, r10, r9
@@ -195,9 +201,10 @@ EXPORT(__morestack)
 	ldr	ip, [r11, #4]
 	add	ip, ip, #12			// the body
 	blx	ip
-	// The function returned: results in r0-r3, d0-d7.
-	ldr	r7, [r6, #TLS_LIMIT]
-	sub	r7, r7, #(SEG_HEADER + STACK_RED)	// r7 = the segment we leave
+	// The function returned: results in r0-r3, d0-d7.  Maybe on another
+	// thread (the goroutine may have parked and moved): read TPIDRURO anew.
+	mrc	p15, 0, r6, c13, c0, 3
+	ldr	r7, [r11, #-40]				// r7 = the segment we leave
 	ldr	r8, [r11, #-44]
 	str	r8, [r6, #TLS_LIMIT]
 	sub	sp, r11, #44
@@ -213,11 +220,8 @@ EXPORT(__morestack)
 	str	r8, [r11, #-32]
 	str	r8, [r11, #-28]
 	str	r8, [r11, #-24]
-	ldr	r6, [r11, #-20]
-	ldr	r7, [r11, #-16]
-	ldr	r8, [r11, #-12]
-	ldr	r9, [r11, #-8]
-	ldr	r10, [r11, #-4]
+	sub	ip, r11, #20
+	ldm	ip, {r6-r10}
 	mov	sp, r11
 	pop	{r11, lr}
 	bx	lr
@@ -238,6 +242,27 @@ EXPORT(__morestack)
 	mov	r9, r0
 	vpop	{d0-d7}
 	b	.Lhave
+.Lpreempt:					// rt_morestack_preempt(r11, pc)
+	vpush	{d0-d7}
+	mov	r0, r11
+	ldr	r1, [r11, #4]
+	bl	rt_morestack_preempt
+	vpop	{d0-d7}
+	mrc	p15, 0, r6, c13, c0, 3			// maybe another thread now
+	mov	r7, r0
+	str	r7, [r11, #-44]				// the real limit, to split from
+	add	r8, r11, #12				// sp at the prologue's check
+	sub	r8, r8, r4
+	cmp	r8, r7
+	bls	.Lsplit					// the frame does not fit: split
+	sub	ip, r11, #36				// it fits: run the body here
+	ldm	ip, {r0-r3, r6-r10}			//   (see asm_amd64.S)
+	ldr	ip, [r11, #4]
+	add	ip, ip, #12				// the body: pops r4, r5
+	ldr	lr, [r11, #8]				// the function's own lr
+	add	sp, r11, #12
+	ldr	r11, [r11]
+	bx	ip
 END(__morestack)
 TEXT(rt_morestack_end)				// tracebacks: end of __morestack
 	bx	lr
@@ -321,6 +346,14 @@ TEXT(rt_setlimit)
 	str	r0, [r1, #TLS_LIMIT]
 	bx	lr
 END(rt_setlimit)
+
+// uintptr *rt_limitslot(void): the address of this thread's TLS limit,
+// for sysmon to poison.
+TEXT(rt_limitslot)
+	mrc	p15, 0, r0, c13, c0, 3
+	add	r0, r0, #TLS_LIMIT
+	bx	lr
+END(rt_limitslot)
 
 // void rt_procyield(uint32 n): n spin-wait hints.
 TEXT(rt_procyield)

@@ -16,6 +16,11 @@
 #include "runtime.h"
 #include "atomic.h"
 
+// rt_lock, rt_unlock and what they call do not split: the runtime holds
+// locks on goroutine stacks, and a split needs the heap, whose lock must
+// never be wanted by a split taken while it is held (mheap.c).  Their
+// frames are small; they run in the red zone when they must.
+
 enum {
 	SpinTries        = 4,
 	SpinPause        = 30,
@@ -26,7 +31,7 @@ enum {
 
 // futexsleep sleeps while *addr == val, at most ns nanoseconds (ns < 0:
 // no limit).  It may return early or spuriously; callers re-check.
-static void futexsleep(uint32 *addr, uint32 val, int64 ns)
+static NOSPLIT void futexsleep(uint32 *addr, uint32 val, int64 ns)
 {
 	Timespec ts, *tsp;
 
@@ -39,7 +44,7 @@ static void futexsleep(uint32 *addr, uint32 val, int64 ns)
 	rt_futex(addr, FutexWaitPrivate, val, tsp);
 }
 
-static void futexwakeup(uint32 *addr, uint32 n)
+static NOSPLIT void futexwakeup(uint32 *addr, uint32 n)
 {
 	int32 r;
 
@@ -48,7 +53,7 @@ static void futexwakeup(uint32 *addr, uint32 n)
 		rt_throw("futexwakeup failed");
 }
 
-static NOINLINE void lockslow(Lock *l)
+static NOINLINE NOSPLIT void lockslow(Lock *l)
 {
 	int32 i;
 
@@ -61,13 +66,13 @@ static NOINLINE void lockslow(Lock *l)
 		futexsleep(&l->key, 2, -1);
 }
 
-void rt_lock(Lock *l)
+NOSPLIT void rt_lock(Lock *l)
 {
 	if (!rt_cas32(&l->key, 0, 1))
 		lockslow(l);
 }
 
-void rt_unlock(Lock *l)
+NOSPLIT void rt_unlock(Lock *l)
 {
 	uint32 v;
 

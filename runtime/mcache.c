@@ -6,17 +6,25 @@
 // full, so the fast path needs no NULL check before it refills.
 static MSpan emptyspan;
 
-MCache *rt_mcache_new(void)
+static void newcache0(void *arg)     // on a system stack (mheap.c)
 {
 	MHeap *h = &rt_mheap;
 	MCache *c;
-	uint32 i;
 
 	rt_lock(&h->lock);
 	c = rt_fixalloc_alloc(&h->cachealloc);
 	c->link = h->caches;
 	h->caches = c;
 	rt_unlock(&h->lock);
+	*(MCache **)arg = c;
+}
+
+MCache *rt_mcache_new(void)
+{
+	MCache *c;
+	uint32 i;
+
+	rt_onsystemstack(newcache0, &c);
 	for (i = 0; i < NumSpanClasses; i++)
 		c->alloc[i] = &emptyspan;
 	return c;

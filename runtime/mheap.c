@@ -276,25 +276,45 @@ static MSpan *alloclocked(MHeap *h, uintptr npages)
 	return s;
 }
 
-// rt_mheap_alloc returns a span of npages in the given state, with its
-// pointer and mark bits clear; s->needzero says if its memory may be dirty.
-MSpan *rt_mheap_alloc(uintptr npages, uint8 state)
+// The heap's lock is only ever held on a system stack: runtime code on a
+// goroutine's stack may split while it holds a lock, and a split may need
+// a new segment from the heap.  So each entry point runs its locked part
+// through rt_onsystemstack.
+
+typedef struct AllocReq {
+	uintptr npages;
+	uint8   state;
+	MSpan   *s;
+} AllocReq;
+
+static void alloc0(void *arg)
 {
+	AllocReq *r = arg;
 	MHeap *h = &rt_mheap;
 	MSpan *s;
 
 	rt_lock(&h->lock);
-	s = alloclocked(h, npages);
+	s = alloclocked(h, r->npages);
 	if (s != NULL) {
-		s->state = state;
+		s->state = r->state;
 		s->sweepgen = h->sweepgen;
 		s->incache = 0;
 		s->freeindex = 0;
-		if (state == MSpanStack)
-			h->pagesstack += npages;
+		if (r->state == MSpanStack)
+			h->pagesstack += r->npages;
 	}
 	rt_unlock(&h->lock);
-	return s;
+	r->s = s;
+}
+
+// rt_mheap_alloc returns a span of npages in the given state, with its
+// pointer and mark bits clear; s->needzero says if its memory may be dirty.
+MSpan *rt_mheap_alloc(uintptr npages, uint8 state)
+{
+	AllocReq r = {npages, state, NULL};
+
+	rt_onsystemstack(alloc0, &r);
+	return r.s;
 }
 
 static void clearbits(MHeap *h, MSpan *s)
@@ -348,11 +368,9 @@ static void freelocked(MHeap *h, MSpan *s)
 
 static uintptr scavengelocked(MHeap *h, uintptr keep);
 
-// rt_mheap_free returns a span to the heap; its memory is dirty from now.
-// Then, if the heap keeps more free pages resident than its use justifies,
-// the scavenger gives the oldest back to the OS.
-void rt_mheap_free(MSpan *s)
+static void free0(void *arg)
 {
+	MSpan *s = arg;
 	MHeap *h = &rt_mheap;
 	uintptr keep;
 
@@ -365,6 +383,14 @@ void rt_mheap_free(MSpan *s)
 	keep = h->pagesinuse / 8 > ScavengeMinKeep ? h->pagesinuse / 8 : ScavengeMinKeep;
 	scavengelocked(h, keep);
 	rt_unlock(&h->lock);
+}
+
+// rt_mheap_free returns a span to the heap; its memory is dirty from now.
+// Then, if the heap keeps more free pages resident than its use justifies,
+// the scavenger gives the oldest back to the OS.
+void rt_mheap_free(MSpan *s)
+{
+	rt_onsystemstack(free0, s);
 }
 
 MSpan *rt_mheap_lookup(void *p)
@@ -412,13 +438,25 @@ static uintptr scavengelocked(MHeap *h, uintptr keep)
 	return released;
 }
 
-uintptr rt_mheap_scavenge(bool all)
+typedef struct ScavengeReq {
+	bool    all;
+	uintptr released;
+} ScavengeReq;
+
+static void scavenge0(void *arg)
 {
+	ScavengeReq *r = arg;
 	MHeap *h = &rt_mheap;
-	uintptr n;
 
 	rt_lock(&h->lock);
-	n = scavengelocked(h, all ? 0 : h->pagesinuse / 8);
+	r->released = scavengelocked(h, r->all ? 0 : h->pagesinuse / 8);
 	rt_unlock(&h->lock);
-	return n;
+}
+
+uintptr rt_mheap_scavenge(bool all)
+{
+	ScavengeReq r = {all, 0};
+
+	rt_onsystemstack(scavenge0, &r);
+	return r.released;
 }

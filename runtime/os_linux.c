@@ -67,7 +67,7 @@ int32 rt_madvise(void *addr, uintptr n, int32 advice)
 }
 
 // rt_futex: ts is a relative timeout for FUTEX_WAIT, or NULL for none.
-int32 rt_futex(uint32 *addr, int32 op, uint32 val, const Timespec *ts)
+NOSPLIT int32 rt_futex(uint32 *addr, int32 op, uint32 val, const Timespec *ts)
 {
 	return SYS(NR_futex, addr, op, val, ts, 0, 0);
 }

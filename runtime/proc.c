@@ -14,7 +14,12 @@ enum {
 	MStackSize      = 256 << 10,    // an M's own stack: the scheduler only
 	G0Margin        = 1024,         // below the M's entry frame
 	GlobalFairness  = 61,           // every 61st schedule looks global first
-};
+	SysmonMinDelay  = 20 * 1000,    // ns: sysmon's first naps...
+	SysmonMaxDelay  = 10 * 1000 * 1000,     // ... doubling, when idle, to this
+	SysmonIdleTicks = 50,           // naps with nothing done before doubling
+	ForcePreemptNs  = 10 * 1000 * 1000,     // a goroutine's time slice
+	SyscallRetakeNs = 10 * 1000 * 1000,     // a P in a system call this long
+};                                      //   is taken back even with no work
 
 static NORETURN void schedule(void);
 
@@ -162,7 +167,7 @@ static void pidleput(P *p)
 {
 	if (p->m != NULL)
 		p->m->mcache = p->m->ownmcache;
-	p->status = Pidle;
+	rt_store32(&p->status, Pidle);
 	p->m = NULL;
 	p->link = rt_sched.pidle;
 	rt_sched.pidle = p;
@@ -180,13 +185,17 @@ static P *pidleget(void)
 	return p;
 }
 
+static void sysmonwake(void);
+
 // acquirep makes p this M's: it allocates from p's cache from now on.
 static void acquirep(P *p)
 {
-	p->status = Prunning;
+	rt_store32(&p->status, Prunning);
 	p->m = rt_m;
 	rt_m->p = p;
 	rt_m->mcache = p->mcache;
+	if (rt_load32(&rt_sched.sysmonwait) != 0)
+		sysmonwake();
 }
 
 // ---- Ms ----
@@ -291,6 +300,7 @@ static NOSPLIT void *mstart(void *arg)
 
 	rt_setlimit(0);
 	rt_m = m;
+	m->limitslot = rt_limitslot();
 	m->g0top = rt_getsp() - G0Margin;
 	acquirep(m->nextp);
 	m->nextp = NULL;
@@ -337,7 +347,8 @@ static G *findrunnable(void)
 
 top:
 	p = rt_m->p;
-	if (++p->schedtick % GlobalFairness == 0 && rt_load32(&rt_sched.runqsize) != 0) {
+	rt_store32(&p->schedtick, p->schedtick + 1);
+	if (p->schedtick % GlobalFairness == 0 && rt_load32(&rt_sched.runqsize) != 0) {
 		rt_lock(&rt_sched.lock);
 		g = globrunqget();
 		rt_unlock(&rt_sched.lock);
@@ -526,7 +537,9 @@ static void goexit0(void *arg)
 // ---- blocking system calls ----
 
 // rt_entersyscall: the calling goroutine is about to block in the kernel.
-// Its P goes to another M if anything is runnable, else to the idle list.
+// It keeps its P, marked Psyscall: a short call comes back to it with one
+// compare-and-swap, and sysmon takes it away from a call that lasts (see
+// retake below).  The M allocates from its own cache meanwhile.
 void rt_entersyscall(void)
 {
 	G *g = rt_getg();
@@ -534,17 +547,12 @@ void rt_entersyscall(void)
 
 	if (g == NULL || p == NULL)
 		return;                 // not a goroutine: nothing to hand off
-	g->status = Gsyscall;
+	rt_store32(&g->status, Gsyscall);
+	rt_m->oldp = p;
 	rt_m->p = NULL;
 	rt_m->mcache = rt_m->ownmcache;
-	p->m = NULL;
-	rt_lock(&rt_sched.lock);
-	if (!runqempty(p) || rt_sched.runqsize != 0)
-		startmp(p, false);      // releases sched.lock
-	else {
-		pidleput(p);
-		rt_unlock(&rt_sched.lock);
-	}
+	rt_store32(&p->syscalltick, p->syscalltick + 1);
+	rt_store32(&p->status, Psyscall);
 }
 
 static void exitsyscall0(void *arg)
@@ -573,8 +581,9 @@ static void exitsyscall0(void *arg)
 	execute(g);
 }
 
-// rt_exitsyscall: back from the kernel.  Take an idle P and go on; with
-// none, queue the goroutine and park this thread until it gets a P.
+// rt_exitsyscall: back from the kernel.  Take back the P left behind if
+// sysmon has not, else an idle P; with none, queue the goroutine and park
+// this thread until it gets a P.
 void rt_exitsyscall(void)
 {
 	G *g = rt_getg();
@@ -582,12 +591,19 @@ void rt_exitsyscall(void)
 
 	if (g == NULL || g->status != Gsyscall)
 		return;
+	p = rt_m->oldp;
+	rt_m->oldp = NULL;
+	if (p != NULL && rt_cas32(&p->status, Psyscall, Prunning)) {
+		acquirep(p);
+		rt_store32(&g->status, Grunning);
+		return;
+	}
 	rt_lock(&rt_sched.lock);
 	p = pidleget();
 	rt_unlock(&rt_sched.lock);
 	if (p != NULL) {
 		acquirep(p);
-		g->status = Grunning;
+		rt_store32(&g->status, Grunning);
 		return;
 	}
 	rt_mcall(&g->sched, rt_m->g0top, exitsyscall0, g);
@@ -600,6 +616,21 @@ void rt_goexit(void)
 
 	rt_mcall(&g->sched, rt_m->g0top, goexit0, g);
 	rt_throw("goexit returned");
+}
+
+// gopreempt0: a goroutine stopped by sysmon goes to the global queue, so
+// that every P, not only this one, may pick it up.
+static void gopreempt0(void *arg)
+{
+	G *g = arg;
+
+	g->status = Grunnable;
+	g->m = NULL;
+	rt_lock(&rt_sched.lock);
+	globrunqput(g);
+	rt_sched.npreempt++;
+	rt_unlock(&rt_sched.lock);
+	schedule();
 }
 
 static void gosched0(void *arg)
@@ -701,7 +732,7 @@ void rt_printgoroutines(G *except)
 		    rt_knobs.traceback > TracebackNone)
 			rt_tracebackg(*(uintptr *)(g->sched.sp + GOBUF_PC_OFFSET),
 				*(uintptr *)(g->sched.sp + GOBUF_FP_OFFSET),
-				rt_segment_of(g->sched.limit));
+				rt_stack_find(g->stack, g->sched.sp));
 	}
 }
 
@@ -725,6 +756,176 @@ void rt_checkdeadlock(void)
 	rt_lock(&rt_sched.lock);
 	checkdead();
 	rt_unlock(&rt_sched.lock);
+}
+
+// ---- sysmon ----
+//
+// A thread without a P that wakes every 20 us to 10 ms (the naps double
+// while it finds nothing to do) and looks at every P:
+//   - a P in a system call since its last look, with work queued, or with
+//     no other P free to take new work, or for 10 ms, is taken back and
+//     handed to another M (or the idle list);
+//   - a P that has run the same goroutine for 10 ms gets that goroutine
+//     preempted: sysmon poisons the stack limit of the M running it, so
+//     its next split-stack prologue calls __morestack, which sees the
+//     poison and calls rt_morestack_preempt below.
+// When every P is idle it sleeps on a note until one starts again.
+
+static struct {                 // what sysmon saw of each P
+	uint32  schedtick, syscalltick;
+	int64   schedwhen, syscallwhen;
+} sysmonp[MaxGomaxprocs];
+
+static void sysmonwake(void)
+{
+	if (rt_cas32(&rt_sched.sysmonwait, 1, 0))
+		rt_notewakeup(&rt_sched.sysmonnote);
+}
+
+// handoffp finds p, taken back from a system call, a new owner: an M if
+// there is work to do, else the idle list.
+static void handoffp(P *p)
+{
+	p->m = NULL;
+	rt_lock(&rt_sched.lock);
+	if (!runqempty(p) || rt_sched.runqsize != 0) {
+		startmp(p, false);      // releases sched.lock
+		return;
+	}
+	pidleput(p);
+	rt_unlock(&rt_sched.lock);
+}
+
+// preemptone asks the goroutine running on p to yield.  The poison goes
+// in only if the M's limit has not changed since it was read, so it
+// never lands on a limit of 0 (the M on its own stack, or on the system
+// stack) and never on a limit the M installed meanwhile.  A poison that
+// lands and is then overwritten by the M (a split, a switch) is lost;
+// sysmon asks again on its next look.
+static void preemptone(P *p)
+{
+	M *m = p->m;
+	G *g;
+	uintptr old;
+
+	if (m == NULL || (g = m->curg) == NULL || rt_load32(&g->status) != Grunning)
+		return;
+	old = rt_loadp(m->limitslot);
+	if (old != 0 && old != StackPreempt)
+		rt_casp(m->limitslot, old, StackPreempt);
+}
+
+// retake is one look at every P; it returns how many it took back.
+static uint32 retake(int64 now)
+{
+	uint32 i, t, n = 0;
+
+	for (i = 0; i < rt_sched.nprocs; i++) {
+		P *p = rt_sched.allp[i];
+		uint32 status = rt_load32(&p->status);
+
+		if (status == Psyscall) {
+			t = rt_load32(&p->syscalltick);
+			if (sysmonp[i].syscalltick != t) {
+				sysmonp[i].syscalltick = t;
+				sysmonp[i].syscallwhen = now;
+				continue;
+			}
+			if (runqempty(p) && now - sysmonp[i].syscallwhen < SyscallRetakeNs &&
+			    rt_load32(&rt_sched.nmspinning) + rt_load32(&rt_sched.npidle) > 0)
+				continue;
+			if (rt_cas32(&p->status, Psyscall, Pidle)) {
+				handoffp(p);
+				n++;
+			}
+		} else if (status == Prunning) {
+			t = rt_load32(&p->schedtick);
+			if (sysmonp[i].schedtick != t) {
+				sysmonp[i].schedtick = t;
+				sysmonp[i].schedwhen = now;
+			} else if (now - sysmonp[i].schedwhen >= ForcePreemptNs) {
+				preemptone(p);
+			}
+		}
+	}
+	return n;
+}
+
+static void *sysmon(void *arg)
+{
+	uint32 idle = 0;
+	int64 delay = SysmonMinDelay;
+
+	rt_minit();
+	for (;;) {
+		if (idle == 0)
+			delay = SysmonMinDelay;
+		else if (idle > SysmonIdleTicks && delay < SysmonMaxDelay)
+			delay *= 2;
+		rt_nanosleep(delay);
+		if (rt_load32(&rt_sched.npidle) == rt_sched.nprocs) {
+			rt_lock(&rt_sched.lock);
+			if (rt_sched.npidle == rt_sched.nprocs) {
+				rt_noteclear(&rt_sched.sysmonnote);
+				rt_store32(&rt_sched.sysmonwait, 1);
+				rt_unlock(&rt_sched.lock);
+				rt_notesleep(&rt_sched.sysmonnote);
+				idle = 0;
+				continue;
+			}
+			rt_unlock(&rt_sched.lock);
+		}
+		if (retake(rt_nanotime()) != 0)
+			idle = 0;
+		else
+			idle++;
+	}
+	return NULL;
+}
+
+// ---- preemption ----
+
+// The runtime's code lies between these (runtime.h): it is never
+// preempted, as it may hold a lock or a P's cache.  User code called from
+// the runtime must not rely on the M or P staying the same across it.
+extern char __start_gort_text[] __attribute__((visibility("hidden")));
+extern char __stop_gort_text[] __attribute__((visibility("hidden")));
+extern char rt_cgate_pool[], rt_cgate_pool_end[];
+
+static NOSPLIT bool canpreempt(uintptr pc)
+{
+	if (pc >= (uintptr)__start_gort_text && pc < (uintptr)__stop_gort_text)
+		return false;
+	if (pc >= (uintptr)rt_cgate_pool && pc < (uintptr)rt_cgate_pool_end)
+		return false;           // a C call: the caller may be the runtime
+	return true;
+}
+
+static void badpreempt(void *arg)
+{
+	rt_throw("preemption request outside a goroutine's stack");
+}
+
+// rt_morestack_preempt is called by __morestack when the stack limit is
+// StackPreempt, with fp = __morestack's frame and pc = the address in the
+// prologue that called it.  It runs below the stack limit: no split.  It
+// puts back the limit of the segment fp is in, switches to the scheduler
+// if the goroutine may stop here, and returns that limit (on whichever M
+// the goroutine then runs on), from which __morestack splits as asked.
+NOSPLIT uintptr rt_morestack_preempt(uintptr fp, uintptr pc)
+{
+	M *m = rt_m;
+	G *g = m->curg;
+	Segment *s = g != NULL ? rt_stack_find(g->stack, fp) : NULL;
+	uintptr limit;
+
+	if (s == NULL)
+		rt_systemstack(badpreempt, NULL, m->sysstacktop);
+	limit = (uintptr)s + SegHeader + StackRed;     // rt_segment_limit splits
+	rt_setlimit(limit);
+	if (g->status == Grunning && m->p != NULL && canpreempt(pc))
+		rt_mcall(&g->sched, m->g0top, gopreempt0, g);
+	return limit;
 }
 
 // ---- schedtrace (GORT_DEBUG=schedtrace=N,scheddetail=1) ----
@@ -774,7 +975,8 @@ static void schedtrace(bool detail)
 		P *p = rt_sched.allp[i];
 
 		printnum("  P", p->id);
-		rt_prints(p->status == Prunning ? ": status=running" : ": status=idle");
+		rt_prints(p->status == Prunning ? ": status=running" :
+			p->status == Psyscall ? ": status=syscall" : ": status=idle");
 		printnum(" schedtick=", p->schedtick);
 		printnum(" runqsize=", runqlen(p));
 		printnum(" gfreecnt=", p->gfreecnt);
@@ -853,6 +1055,7 @@ int rt_main(void (*fn)(void *), void *arg)
 	rt_schedinit();
 	if (rt_knobs.schedtrace > 0)
 		rt_startthread(traceproc, NULL, "cannot create the schedtrace thread");
+	rt_startthread(sysmon, NULL, "cannot create the sysmon thread");
 	fa[0] = (void *)fn;
 	fa[1] = arg;
 	rt_newproc(mainwrap, fa);

@@ -36,12 +36,20 @@
 // "all goroutines are asleep - deadlock!" with every goroutine's stack.
 //
 // A goroutine about to block in the kernel calls rt_entersyscall, which
-// hands its P to another M if there is work (or to the idle list); after
-// the call, rt_exitsyscall takes an idle P back, or queues the goroutine
-// and parks the thread.
+// leaves its P behind in the Psyscall state; after the call,
+// rt_exitsyscall takes it back with one compare-and-swap, or, if sysmon
+// took it meanwhile, an idle P, or queues the goroutine and parks the
+// thread.
 //
-// Not yet: sysmon and preemption of long runners (an endless loop without
-// calls keeps its P until it ends).  Timers and sleep are in time.c.
+// sysmon, a thread of its own without a P, looks at every P every 20 us
+// to 10 ms: it takes back Ps left in system calls (and hands them to
+// other Ms when there is work), and preempts a goroutine that has run for
+// 10 ms by poisoning its M's stack limit (StackPreempt, stack.h): its next
+// split-stack prologue calls __morestack, which sees the poison and calls
+// rt_morestack_preempt, which puts the goroutine on the global queue.  The
+// runtime's own code (section gort_text) and C-call gates are never
+// stopped there; a loop that makes no calls at all is not preemptible
+// (signal-based preemption is future work).  Timers and sleep are in time.c.
 //
 // Locks: sched.lock guards the global queue, the idle lists, the G list
 // and the counters; a P's ring is lock-free.  Lock order: sched.lock before
@@ -84,9 +92,10 @@ enum {
 	GFreeLocal = 64,        // dead Gs a P keeps before sharing them
 };
 
-enum {                  // P.status
+enum {                  // P.status (atomic: sysmon reads it)
 	Pidle,
 	Prunning,
+	Psyscall,       // its M is in a system call; sysmon may take it back
 };
 
 struct P {
@@ -100,7 +109,8 @@ struct P {
 	P       *link;          // in the idle list
 	G       *gfree;         // dead Gs to reuse
 	uint32  gfreecnt;
-	uint32  schedtick;      // schedules, for the global-queue fairness
+	uint32  schedtick;      // schedules: fairness, and sysmon's clock
+	uint32  syscalltick;    // system calls entered: sysmon's clock
 	struct MCache *mcache;  // the small-object cache of whoever runs on it
 };
 
@@ -122,6 +132,9 @@ typedef struct Sched {
 	P       **allp;
 	M       *allm;                  // every M ever made (for schedtrace)
 	int64   starttime;
+	uint32  sysmonwait;             // sysmon sleeps on sysmonnote (all Ps idle)
+	Note    sysmonnote;
+	uint64  npreempt;               // goroutines preempted by sysmon
 } Sched;
 
 extern Sched rt_sched;
@@ -140,6 +153,7 @@ void    rt_checkdeadlock(void);
 void    rt_startthread(void *(*fn)(void *), void *arg, const char *what);
 void    rt_entersyscall(void);
 void    rt_exitsyscall(void);
+uintptr rt_morestack_preempt(uintptr fp, uintptr pc);  // from __morestack
 
 // ---- chan.c ----
 typedef struct Hchan Hchan;

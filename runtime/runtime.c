@@ -259,11 +259,20 @@ M *rt_allocm(void)
 	return m;
 }
 
+void rt_onsystemstack(void (*fn)(void *), void *arg)
+{
+	if (rt_m == NULL || rt_getlimit() == 0)
+		fn(arg);
+	else
+		rt_systemstack(fn, arg, rt_m->sysstacktop);
+}
+
 NOSPLIT void rt_minit(void)
 {
 	rt_setlimit(0);
 	if (rt_m == NULL)
 		rt_m = rt_allocm();
+	rt_m->limitslot = rt_limitslot();
 }
 
 // rt_boot runs once, before main (see boot below); later calls only

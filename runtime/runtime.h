@@ -26,6 +26,15 @@
 
 #include "arch.h"
 
+// All of the runtime's code goes to the section gort_text, so that the
+// linker's __start_gort_text/__stop_gort_text bound it: preemption (proc.h)
+// stops a goroutine only in a prologue outside the runtime, never in the
+// middle of the runtime's own work.  (The unit tests include this header
+// too; their code is not the runtime's.)
+#if GORT_IN_RUNTIME
+#pragma clang section text="gort_text"
+#endif
+
 typedef int8_t    int8;
 typedef uint8_t   uint8;
 typedef int16_t   int16;
@@ -88,6 +97,8 @@ struct M {
 	M       *alllink;       // in rt_sched.allm
 	M       *link;          // in the idle list
 	bool    spinning;       // looking for work, holding a P
+	struct P *oldp;         // the P it held before a system call
+	uintptr *limitslot;     // its TLS stack limit, which sysmon may poison
 };
 extern __thread M *rt_m __attribute__((tls_model("initial-exec")));
 
@@ -160,9 +171,13 @@ void    rt_gobuf_init(Gobuf *buf, uintptr stack, void (*fn)(void *),
 // Run fn(arg) on the stack whose top is stack, with TLS limit 0, and come
 // back: for runtime work that needs more room than the current stack has.
 void    rt_systemstack(void (*fn)(void *), void *arg, uintptr stack);
+// Call fn(arg) on this M's system stack, unless already on a system
+// stack (TLS limit 0): for work that must not split (runtime.c).
+void    rt_onsystemstack(void (*fn)(void *), void *arg);
 uintptr rt_getsp(void);         // the caller's sp at the call
 uintptr rt_getlimit(void);      // this thread's TLS stack limit
 void    rt_setlimit(uintptr);
+uintptr *rt_limitslot(void);    // the address of this thread's TLS limit
 void    rt_procyield(uint32 n); // n spin-wait hints (pause / yield)
 
 // ---- sys_linux_<arch>.S: the kernel's door ----

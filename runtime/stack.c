@@ -130,10 +130,28 @@ uintptr rt_segment_limit(Segment *s)
 	return (uintptr)s + SegHeader + StackRed;
 }
 
-// rt_segment_of inverts rt_segment_limit; limit 0 (a system stack) has none.
+// rt_segment_of inverts rt_segment_limit; limit 0 (a system stack) and
+// the preemption poison have none.
 Segment *rt_segment_of(uintptr limit)
 {
-	return limit != 0 ? (Segment *)(limit - SegHeader - StackRed) : NULL;
+	if (limit == 0 || limit == StackPreempt)
+		return NULL;
+	return (Segment *)(limit - SegHeader - StackRed);
+}
+
+// rt_stack_find returns the segment of the chain from first that holds
+// sp, or NULL.  The segments in use are linked through next (the cached
+// children beyond the running one come after it and hold no sp), or, in
+// the exact modes (stackstress, stacksplit), through link.  It runs below
+// the stack limit, in __morestack's preemption path: no split.
+NOSPLIT Segment *rt_stack_find(Segment *first, uintptr sp)
+{
+	Segment *s;
+
+	for (s = first; s != NULL; s = s->next != NULL ? s->next : s->link)
+		if (sp > (uintptr)s && sp <= (uintptr)s + s->size)
+			return s;
+	return NULL;
 }
 
 uintptr rt_segment_top(Segment *s)
@@ -259,6 +277,8 @@ static void newsegment(void *arg)
 	seg->total = cur->total + seg->size;
 	if (!exact)
 		cur->next = seg;
+	else
+		cur->link = seg;        // in use below cur: rt_stack_find
 	r->seg = seg;
 }
 
@@ -276,7 +296,11 @@ NOSPLIT Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp)
 
 static void release(void *arg)
 {
-	freechain(arg);
+	Segment *child = arg;
+
+	if (child->prev != NULL && child->prev->link == child)
+		child->prev->link = NULL;
+	freechain(child);
 }
 
 // rt_lessstack_slow is called by __morestack after the split function

@@ -66,6 +66,10 @@
 #define GORT_STACK_H
 
 #include "runtime.h"
+#include "asm.h"
+
+// The stack limit that asks the running goroutine to yield (proc.h).
+#define StackPreempt    ((uintptr)STACK_PREEMPT)
 
 typedef struct Segment Segment;
 
@@ -78,7 +82,8 @@ struct Segment {
 	                //   __morestack there); 0 while not linked below a parent
 	Segment *prev;  // ABI SEG_PREV: parent, NULL for a goroutine's first
 	uintptr total;  // bytes of this chain from the first segment to here
-	Segment *link;  // free-list link while cached in an M
+	Segment *link;  // free-list link while cached in an M; in a chain in
+	                //   the exact modes, the child in use (no next there)
 	uint32  vgid;   // valgrind's id for this stack
 	uint32  class;  // size class in the segment cache
 };
@@ -113,6 +118,7 @@ Segment *rt_stackalloc(uintptr size);
 void    rt_stackfree(Segment *first);
 uintptr rt_segment_limit(Segment *s);
 Segment *rt_segment_of(uintptr limit);  // the segment a stack limit belongs to
+Segment *rt_stack_find(Segment *first, uintptr sp);     // the one holding sp
 uintptr rt_segment_top(Segment *s);
 void    rt_stack_census(StackCensus *c);
 void    rt_stack_printsplits(void);

@@ -343,6 +343,53 @@ START_TEST(a_goroutine_blocked_in_the_kernel_does_not_hold_its_p)
 }
 END_TEST
 
+// ---- preemption ----
+
+static uint32 spinning[2];
+static gort_chan *spinsdone;
+
+// step is a call with a frame, so its split-stack prologue is where a
+// preemption request lands.
+static NOINLINE uint32 step(uint32 x)
+{
+	volatile uint32 frame[8];
+
+	frame[x % 8] = x;
+	return frame[x % 8] * 2654435761u + 1;
+}
+
+// Each spinner runs, never yielding, until the other has started: on one
+// P only a preemption can let the second start.
+static void spinner(void *arg)
+{
+	int me = (int)(intptr)arg;
+	uint32 x = 0;
+
+	rt_store32(&spinning[me], 1);
+	while (rt_load32(&spinning[1 - me]) == 0)
+		x = step(x);
+	gort_chan_send(spinsdone, &x);
+}
+
+static void preemptmain(void *arg)
+{
+	uint32 x;
+
+	spinsdone = gort_chan_make(sizeof x, 2);
+	gort_go(spinner, (void *)0);
+	gort_go(spinner, (void *)1);
+	gort_chan_recv(spinsdone, &x);
+	gort_chan_recv(spinsdone, &x);
+	RTCHECK(rt_sched.npreempt > 0 || gort_maxprocs() > 1);
+}
+
+START_TEST(sysmon_preempts_goroutines_in_call_heavy_loops)
+{
+	rtcheck_prog_ok(preemptmain, 1);
+	rtcheck_prog_ok(preemptmain, 2);
+}
+END_TEST
+
 static void outside(void *arg)
 {
 	gort_go(nothing, NULL);
@@ -373,6 +420,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, gort_go_outside_a_program_says_so);
 	tcase_add_test(tc, schedtrace_prints_the_scheduler_state);
 	tcase_add_test(tc, a_goroutine_blocked_in_the_kernel_does_not_hold_its_p);
+	tcase_add_test(tc, sysmon_preempts_goroutines_in_call_heavy_loops);
 	tcase_add_test(tc, newproc_copies_the_argument_block);
 	suite_add_tcase(s, tc);
 	return s;
