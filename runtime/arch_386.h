@@ -22,6 +22,9 @@
 // ... and its resume address.
 #define GOBUF_PC_OFFSET 16
 
+// Callee-saved integer registers (ebx ebp esi edi), as rt_entersyscall stores them.
+#define RegsSaved       4
+
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_386_JMP_SLOT
 

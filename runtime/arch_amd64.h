@@ -22,6 +22,9 @@
 // ... and its resume address.
 #define GOBUF_PC_OFFSET 48
 
+// Callee-saved integer registers (rbx rbp r12 r13 r14 r15), as rt_entersyscall stores them.
+#define RegsSaved       6
+
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_X86_64_JUMP_SLOT
 

@@ -23,6 +23,9 @@
 // ... and its resume address.
 #define GOBUF_PC_OFFSET 100
 
+// Callee-saved integer registers (r4-r11), as rt_entersyscall stores them.
+#define RegsSaved       8
+
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     22 // R_ARM_JUMP_SLOT
 

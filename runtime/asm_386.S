@@ -385,6 +385,24 @@ TEXT(rt_limitslot)
 	ret
 END(rt_limitslot)
 
+// void rt_entersyscall(void): store the callee-saved registers as the
+// caller left them (they may hold the only references to heap objects
+// while the call blocks), then rt_entersyscall0(regs, caller's sp).
+TEXT(rt_entersyscall)
+	subl	$28, %esp
+	movl	%ebx, 8(%esp)
+	movl	%ebp, 12(%esp)
+	movl	%esi, 16(%esp)
+	movl	%edi, 20(%esp)
+	leal	8(%esp), %eax
+	movl	%eax, 0(%esp)
+	leal	32(%esp), %eax
+	movl	%eax, 4(%esp)
+	call	rt_entersyscall0
+	addl	$28, %esp
+	ret
+END(rt_entersyscall)
+
 // void rt_procyield(uint32 n): n spin-wait hints.
 TEXT(rt_procyield)
 	movl	4(%esp), %eax

@@ -413,6 +413,24 @@ TEXT(rt_limitslot)
 	ret
 END(rt_limitslot)
 
+// void rt_entersyscall(void): store the callee-saved registers as the
+// caller left them (they may hold the only references to heap objects
+// while the call blocks), then rt_entersyscall0(regs, caller's sp).
+TEXT(rt_entersyscall)
+	subq	$56, %rsp
+	movq	%rbx, 0(%rsp)
+	movq	%rbp, 8(%rsp)
+	movq	%r12, 16(%rsp)
+	movq	%r13, 24(%rsp)
+	movq	%r14, 32(%rsp)
+	movq	%r15, 40(%rsp)
+	movq	%rsp, %rdi
+	leaq	64(%rsp), %rsi
+	call	rt_entersyscall0
+	addq	$56, %rsp
+	ret
+END(rt_entersyscall)
+
 // void rt_procyield(uint32 n): n spin-wait hints.
 TEXT(rt_procyield)
 	testl	%edi, %edi

@@ -355,6 +355,17 @@ TEXT(rt_limitslot)
 	bx	lr
 END(rt_limitslot)
 
+// void rt_entersyscall(void): store the callee-saved registers as the
+// caller left them (they may hold the only references to heap objects
+// while the call blocks), then rt_entersyscall0(regs, caller's sp).
+TEXT(rt_entersyscall)
+	push	{r3-r11, lr}
+	add	r0, sp, #4
+	add	r1, sp, #40
+	bl	rt_entersyscall0
+	pop	{r3-r11, pc}
+END(rt_entersyscall)
+
 // void rt_procyield(uint32 n): n spin-wait hints.
 TEXT(rt_procyield)
 	cmp	r0, #0

@@ -24,6 +24,7 @@
 #include "runtime.h"
 #include "atomic.h"
 #include "proc.h"
+#include "mgc.h"
 #include "malloc.h"
 #include "gort.h"
 
@@ -451,24 +452,32 @@ static int selectgo(gort_case *cases, int n, bool block)
 }
 
 // ---- the public API (gort.h) ----
+//
+// Each entry is a safe point for the collector (rt_gcmaybe, mgc.h): a
+// goroutine looping on channel operations that never block must still
+// stop for it.
 
 gort_chan *gort_chan_make(size_t elemsize, size_t cap)
 {
+	rt_gcmaybe();
 	return (gort_chan *)rt_makechan(elemsize, cap);
 }
 
 void gort_chan_send(gort_chan *c, const void *elem)
 {
+	rt_gcmaybe();
 	rt_chansend((Hchan *)c, elem);
 }
 
 void gort_chan_recv(gort_chan *c, void *elem)
 {
+	rt_gcmaybe();
 	rt_chanrecv((Hchan *)c, elem);
 }
 
 int gort_chan_recv2(gort_chan *c, void *elem)
 {
+	rt_gcmaybe();
 	return rt_chanrecv((Hchan *)c, elem);
 }
 
@@ -492,6 +501,7 @@ size_t gort_chan_len(gort_chan *c)
 
 int gort_select(gort_case *cases, int ncases, int block)
 {
+	rt_gcmaybe();
 	return selectgo(cases, ncases, block != 0);
 }
 

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "runtime.h"
+#include "atomic.h"
 #include "malloc.h"
+#include "mgc.h"
 #include "gort.h"
 #include "gort/abi.h"
 
@@ -91,13 +93,18 @@ static byte *smallalloc(MCache *c, uintptr size, uint32 flags)
 	MSpan *s = c->alloc[spc];
 	byte *v;
 
-	if (s->freeindex == s->nelems) {
+	if (s->freelist == NULL && s->freeindex == s->nelems) {
 		s = rt_mcache_refill(c, spc);
 		if (s == NULL)
 			outofmemory(size);
 	}
-	v = rt_spanbase(s) + (uintptr)s->freeindex++ * s->elemsize;
 	c->nmalloc[cl]++;
+	if ((v = s->freelist) != NULL) {        // swept: zero but the link
+		s->freelist = *(byte **)v;
+		*(byte **)v = NULL;
+		return v;
+	}
+	v = rt_spanbase(s) + (uintptr)s->freeindex++ * s->elemsize;
 	if (s->needzero && !(flags & FlagNoZero))
 		memset(v, 0, s->elemsize);
 	return v;
@@ -144,6 +151,7 @@ static byte *largealloc(MCache *c, uintptr size, uint32 flags)
 	s->freeindex = 1;
 	c->largealloc += s->elemsize;
 	c->nlargealloc++;
+	rt_xaddp(&rt_mheap.heaplive, (intptr)s->elemsize);
 	if (s->needzero && !(flags & FlagNoZero))
 		memset(rt_spanbase(s), 0, size);
 	return rt_spanbase(s);
@@ -211,8 +219,8 @@ void rt_memstats_read(gort_memstats *m)
 		m->mallocs += c->nlargealloc;
 		m->tiny_allocs += c->ntiny;
 	}
-	m->heap_alloc -= h->largefree;
-	m->frees = h->nlargefree;
+	m->heap_alloc -= h->largefree + rt_gcstats.freedbytes;
+	m->frees = h->nlargefree + rt_gcstats.nfreed;
 	m->heap_sys = (uint64)(h->arena_used - h->arena_start);
 	m->heap_inuse = (uint64)(h->pagesinuse - h->pagesstack) << PageShift;
 	m->stack_inuse = (uint64)h->pagesstack << PageShift;
@@ -264,19 +272,25 @@ void rt_memstats_print(void)
 
 // ---- the public API (gort.h) ----
 
+// The public entry points are the collector's safe points: it may start
+// there (rt_gcmaybe), and the caller stops there while the world stops.
+
 void *gort_alloc(size_t size)
 {
+	rt_gcmaybe();
 	return rt_mallocgc(size, 0, NULL);
 }
 
 void *gort_alloc_noscan(size_t size)
 {
+	rt_gcmaybe();
 	return rt_mallocgc(size, FlagNoScan, NULL);
 }
 
 // gort_alloc_typed allocates n values of type t.
 void *gort_alloc_typed(const gort_type *t, size_t n)
 {
+	rt_gcmaybe();
 	if (t->size == 0 || n == 0)
 		return &zerobase;
 	if (n > (uintptr)-1 / t->size)
@@ -290,6 +304,7 @@ void *gort_alloc_typed(const gort_type *t, size_t n)
 
 void *gort_mallocgc(size_t size, unsigned flags, const gort_type *t)
 {
+	rt_gcmaybe();
 	return rt_mallocgc(size, flags & GORT_NOSCAN ? FlagNoScan : 0, t);
 }
 

@@ -21,8 +21,9 @@
 //   1. Round the size up to its size class (two lookup tables, O(1)).
 //      Pointer-free objects under 16 bytes go to the tiny allocator instead,
 //      which packs them into 16-byte blocks.
-//   2. Take the next free slot of the M's cached span for that span class:
-//      a bump of the span's freeindex.  Zero it if the span's memory may be
+//   2. Take a free slot of the M's cached span for that span class: the
+//      head of its free list (slots the sweeper freed, already zeroed), or
+//      else a bump of its freeindex, zeroed if the span's memory may be
 //      dirty (fresh pages from the OS are already zero).
 //   3. If the cached span is full, MCentral gives the MCache another (under
 //      the class's lock), getting fresh spans from MHeap as needed.
@@ -49,12 +50,12 @@
 // (MADV_FREE with GORT_DEBUG=madvfree=1) until they do not.
 // gort_free_os_memory() releases all of them at once.
 //
-// For the collector (docs/gc.md, to come): every page maps to its span;
+// For the collector (mgc.h, docs/gc.md): every page maps to its span;
 // each heap word has a pointer bit and a mark bit in two side bitmaps
 // parallel to the arena (bit i of each for the word at arena_start +
 // i*PTRSIZE; the mark bit of an object is the one of its first word); each
-// span carries a sweep generation.  Until the collector lands the heap only
-// grows, except where the runtime frees its own memory (rt_free).
+// span carries a sweep generation, and a free list of the slots its last
+// sweep freed, which allocation takes before bumping freeindex.
 //
 // Lock order: MHeap.lock may be taken while holding an MCentral lock,
 // never the other way round.
@@ -125,6 +126,8 @@ struct MSpan {
 	uintptr elemsize;       // bytes per object (the whole span if large)
 	uint32  nelems;         // objects the span holds
 	uint32  freeindex;      // next slot never handed out
+	byte    *freelist;      // slots freed by the sweeper (zeroed but for
+	                        //   the first word, the link)
 	uint8   spanclass;      // sizeclass << 1 | noscan; 0 for large
 	uint8   state;          // MSpanFree ...
 	uint8   needzero;       // memory may be dirty: zero before handing out
@@ -153,6 +156,11 @@ static inline void rt_spanlist_insert(MSpan *l, MSpan *s)
 	s->prev = l;
 	l->next->prev = s;
 	l->next = s;
+}
+
+static inline void rt_spanlist_insertback(MSpan *l, MSpan *s)
+{
+	rt_spanlist_insert(l->prev, s);
 }
 
 static inline void rt_spanlist_remove(MSpan *s)
@@ -195,7 +203,11 @@ typedef struct MHeap {
 	uintptr bitmapsize;             // bytes of each of the two bitmaps
 	uintptr spansmapped;            // bytes of the page map mapped so far
 	uintptr bitmapmapped;           // bytes of each bitmap mapped so far
-	uint32  sweepgen;
+	uint32  sweepgen;               // mgc.h; atomic
+	uintptr heaplive;               // bytes handed to caches and large objects
+	                                //   since the last collection, plus what
+	                                //   it found live (atomic)
+	uintptr nextgc;                 // collect when heaplive reaches it
 	FixAlloc spanalloc, cachealloc;
 	MCache  *caches;                // every MCache, for stats
 	// Page accounting, all under lock.
@@ -222,6 +234,7 @@ void    rt_mcentral_uncachespan(MCentral *c, MSpan *s);
 
 // ---- mcache.c ----
 MCache *rt_mcache_new(void);
+void    rt_mcache_flushall(void);       // world stopped: every span back
 MSpan  *rt_mcache_refill(MCache *c, uint32 spanclass);
 
 // ---- malloc.c ----

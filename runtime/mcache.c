@@ -1,5 +1,6 @@
 // mcache.c: the per-thread small-object cache.  See malloc.h.
 #include "runtime.h"
+#include "atomic.h"
 #include "malloc.h"
 
 // emptyspan stands in for "no span" in every MCache slot: it is always
@@ -30,6 +31,24 @@ MCache *rt_mcache_new(void)
 	return c;
 }
 
+// rt_mcache_flushall gives every cache's spans back to their MCentral
+// and drops the tiny blocks; the world is stopped (the collector).
+void rt_mcache_flushall(void)
+{
+	MCache *c;
+	uint32 i;
+
+	for (c = rt_mheap.caches; c != NULL; c = c->link) {
+		for (i = 0; i < NumSpanClasses; i++) {
+			if (c->alloc[i] != &emptyspan)
+				rt_mcentral_uncachespan(&rt_mheap.central[i], c->alloc[i]);
+			c->alloc[i] = &emptyspan;
+		}
+		c->tiny = NULL;
+		c->tinyoffset = 0;
+	}
+}
+
 // rt_mcache_refill swaps the full span of a span class for one with room;
 // NULL when the heap is out of memory.
 MSpan *rt_mcache_refill(MCache *c, uint32 spanclass)
@@ -44,5 +63,7 @@ MSpan *rt_mcache_refill(MCache *c, uint32 spanclass)
 	if (s == NULL)
 		return NULL;
 	c->alloc[spanclass] = s;
+	rt_xaddp(&rt_mheap.heaplive, (intptr)((s->npages << PageShift) -
+		(uintptr)s->freeindex * s->elemsize));
 	return s;
 }

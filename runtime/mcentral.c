@@ -1,11 +1,16 @@
 // mcentral.c: the spans of one span class.  See malloc.h.
 //
 // nonempty holds spans with free slots; empty holds spans that are full
-// or that an MCache is allocating from.  Until the collector frees objects,
-// a span moves only one way: from the heap to an MCache, and when full,
-// on to empty.
+// or that an MCache is allocating from.  A span moves from the heap to an
+// MCache (and empty), back to nonempty if it still has room when the
+// MCache gives it up, and after a collection through the sweeper
+// (mgc.c), which may find room in it again, or give it back to the heap.
+// A span is swept before it is handed out: unswept spans at the head of
+// the lists, swept full ones go to the back.
 #include "runtime.h"
+#include "atomic.h"
 #include "malloc.h"
+#include "mgc.h"
 
 void rt_mcentral_init(MCentral *c, uint32 spanclass)
 {
@@ -31,23 +36,46 @@ static MSpan *grow(MCentral *c)
 	return s;
 }
 
-// rt_mcentral_cachespan hands an MCache a span with free slots, or NULL
-// when the heap is out of memory.
+// trysweep takes an unswept span to sweep it (c locked; unlocked if so).
+static bool trysweep(MCentral *c, MSpan *s, uint32 sg)
+{
+	if (rt_load32(&s->sweepgen) != sg - 2 || !rt_cas32(&s->sweepgen, sg - 2, sg - 1))
+		return false;
+	rt_unlock(&c->lock);
+	rt_sweepspan(s);        // moves s to the list it belongs on, or frees it
+	return true;
+}
+
+// rt_mcentral_cachespan hands an MCache a swept span with free slots, or
+// NULL when the heap is out of memory.
 MSpan *rt_mcentral_cachespan(MCentral *c)
 {
 	MSpan *s;
+	uint32 sg;
 
+retry:
 	rt_lock(&c->lock);
-	if (!rt_spanlist_empty(&c->nonempty)) {
-		s = c->nonempty.next;
-		rt_spanlist_remove(s);
-	} else {
-		rt_unlock(&c->lock);
-		s = grow(c);    // the heap lock is never taken under ours
-		if (s == NULL)
-			return NULL;
-		rt_lock(&c->lock);
+	sg = rt_load32(&rt_mheap.sweepgen);
+	for (s = c->nonempty.next; s != &c->nonempty; s = s->next) {
+		if (trysweep(c, s, sg))
+			goto retry;
+		if (rt_load32(&s->sweepgen) == sg) {
+			rt_spanlist_remove(s);
+			goto have;
+		}
 	}
+	for (s = c->empty.next; s != &c->empty; s = s->next) {
+		if (trysweep(c, s, sg))
+			goto retry;
+		if (rt_load32(&s->sweepgen) == sg && !s->incache)
+			break;  // swept and full from here on: no room in empty
+	}
+	rt_unlock(&c->lock);
+	s = grow(c);    // the heap lock is never taken under ours
+	if (s == NULL)
+		return NULL;
+	rt_lock(&c->lock);
+have:
 	rt_spanlist_insert(&c->empty, s);
 	s->incache = 1;
 	rt_unlock(&c->lock);
@@ -59,9 +87,10 @@ void rt_mcentral_uncachespan(MCentral *c, MSpan *s)
 {
 	rt_lock(&c->lock);
 	s->incache = 0;
-	if (s->freeindex < s->nelems) {
-		rt_spanlist_remove(s);
+	rt_spanlist_remove(s);
+	if (s->freelist != NULL || s->freeindex < s->nelems)
 		rt_spanlist_insert(&c->nonempty, s);
-	}
+	else
+		rt_spanlist_insertback(&c->empty, s);   // swept and full
 	rt_unlock(&c->lock);
 }

@@ -300,6 +300,7 @@ static void alloc0(void *arg)
 		s->sweepgen = h->sweepgen;
 		s->incache = 0;
 		s->freeindex = 0;
+		s->freelist = NULL;
 		if (r->state == MSpanStack)
 			h->pagesstack += r->npages;
 	}

@@ -7,6 +7,7 @@
 #include "atomic.h"
 #include "proc.h"
 #include "malloc.h"
+#include "mgc.h"
 
 Sched rt_sched;
 
@@ -323,6 +324,40 @@ static bool anywork(void)
 
 static void checkdead(void);
 
+// mpark puts this M, without a P, on the idle list (then, with check,
+// looks for a deadlock) and sleeps until it is handed a P.  sched.lock
+// held; released.
+static void mpark(bool check)
+{
+	rt_m->link = rt_sched.midle;
+	rt_sched.midle = rt_m;
+	rt_sched.nmidle++;
+	if (check)
+		checkdead();
+	rt_unlock(&rt_sched.lock);
+	rt_notesleep(&rt_m->park);
+	rt_noteclear(&rt_m->park);
+	acquirep(rt_m->nextp);
+	rt_m->nextp = NULL;
+}
+
+// gcstopm: the world is stopping.  This M's P stops (the last to stop
+// wakes the stopper) and the M sleeps until it gets a P again.
+static void gcstopm(void)
+{
+	P *p = rt_m->p;
+
+	stopspinning();
+	rt_m->p = NULL;
+	rt_m->mcache = rt_m->ownmcache;
+	p->m = NULL;
+	rt_lock(&rt_sched.lock);
+	rt_store32(&p->status, Pgcstop);
+	if (--rt_sched.stopwait == 0)
+		rt_notewakeup(&rt_sched.stopnote);
+	mpark(false);
+}
+
 // stealwork tries every other P, from a random one.
 static G *stealwork(P *p)
 {
@@ -346,6 +381,10 @@ static G *findrunnable(void)
 	G *g;
 
 top:
+	if (rt_load32(&rt_sched.gcwaiting) != 0) {
+		gcstopm();
+		goto top;
+	}
 	p = rt_m->p;
 	rt_store32(&p->schedtick, p->schedtick + 1);
 	if (p->schedtick % GlobalFairness == 0 && rt_load32(&rt_sched.runqsize) != 0) {
@@ -389,15 +428,7 @@ top:
 		}
 	}
 	rt_lock(&rt_sched.lock);
-	rt_m->link = rt_sched.midle;
-	rt_sched.midle = rt_m;
-	rt_sched.nmidle++;
-	checkdead();
-	rt_unlock(&rt_sched.lock);
-	rt_notesleep(&rt_m->park);
-	rt_noteclear(&rt_m->park);
-	acquirep(rt_m->nextp);
-	rt_m->nextp = NULL;
+	mpark(true);
 	goto top;
 }
 
@@ -500,6 +531,7 @@ G *rt_newproc(void (*fn)(void *), void *arg)
 	g->waitreason = NULL;
 	rt_gobuf_init(&g->sched, rt_segment_top(g->stack), gostart, g, goexittramp);
 	g->sched.limit = rt_segment_limit(g->stack);
+	g->system = false;
 	rt_lock(&rt_sched.lock);
 	g->goid = ++rt_sched.goidgen;
 	rt_sched.ngoroutines++;
@@ -528,7 +560,9 @@ static void goexit0(void *arg)
 		rt_stackfree(rest);
 	}
 	rt_lock(&rt_sched.lock);
-	rt_sched.ngoroutines--;
+	if (!g->system)
+		rt_sched.ngoroutines--;
+	g->system = false;
 	rt_unlock(&rt_sched.lock);
 	gfput(rt_m->p, g);
 	schedule();
@@ -536,23 +570,42 @@ static void goexit0(void *arg)
 
 // ---- blocking system calls ----
 
-// rt_entersyscall: the calling goroutine is about to block in the kernel.
-// It keeps its P, marked Psyscall: a short call comes back to it with one
-// compare-and-swap, and sysmon takes it away from a call that lasts (see
-// retake below).  The M allocates from its own cache meanwhile.
-void rt_entersyscall(void)
+// rt_entersyscall (asm) -> rt_entersyscall0: the calling goroutine is
+// about to block in the kernel.  It keeps its P, marked Psyscall: a short
+// call comes back to it with one compare-and-swap, and sysmon takes it
+// away from a call that lasts (see retake below).  The M allocates from
+// its own cache meanwhile.  For the collector, which may run meanwhile,
+// the goroutine's stack from sp up and its callee-saved registers hold
+// every reference it has: the code that runs until rt_exitsyscall must
+// not touch the heap.
+void rt_entersyscall0(const uintptr *regs, uintptr sp)
 {
 	G *g = rt_getg();
 	P *p = rt_m->p;
+	uint32 i;
 
 	if (g == NULL || p == NULL)
 		return;                 // not a goroutine: nothing to hand off
+	for (i = 0; i < RegsSaved; i++)
+		g->syscallregs[i] = regs[i];
+	g->syscallsp = sp;
 	rt_store32(&g->status, Gsyscall);
 	rt_m->oldp = p;
 	rt_m->p = NULL;
 	rt_m->mcache = rt_m->ownmcache;
 	rt_store32(&p->syscalltick, p->syscalltick + 1);
 	rt_store32(&p->status, Psyscall);
+}
+
+// clearsyscall forgets the registers saved at rt_entersyscall (seed 002:
+// a stale copy would keep their objects alive).
+static void clearsyscall(G *g)
+{
+	uint32 i;
+
+	for (i = 0; i < RegsSaved; i++)
+		g->syscallregs[i] = 0;
+	g->syscallsp = 0;
 }
 
 static void exitsyscall0(void *arg)
@@ -566,14 +619,7 @@ static void exitsyscall0(void *arg)
 		g->status = Grunnable;
 		g->m = NULL;
 		globrunqput(g);
-		rt_m->link = rt_sched.midle;
-		rt_sched.midle = rt_m;
-		rt_sched.nmidle++;
-		rt_unlock(&rt_sched.lock);
-		rt_notesleep(&rt_m->park);
-		rt_noteclear(&rt_m->park);
-		acquirep(rt_m->nextp);
-		rt_m->nextp = NULL;
+		mpark(false);
 		schedule();
 	}
 	rt_unlock(&rt_sched.lock);
@@ -596,6 +642,7 @@ void rt_exitsyscall(void)
 	if (p != NULL && rt_cas32(&p->status, Psyscall, Prunning)) {
 		acquirep(p);
 		rt_store32(&g->status, Grunning);
+		clearsyscall(g);
 		return;
 	}
 	rt_lock(&rt_sched.lock);
@@ -604,9 +651,11 @@ void rt_exitsyscall(void)
 	if (p != NULL) {
 		acquirep(p);
 		rt_store32(&g->status, Grunning);
+		clearsyscall(g);
 		return;
 	}
 	rt_mcall(&g->sched, rt_m->g0top, exitsyscall0, g);
+	clearsyscall(g);
 }
 
 // rt_goexit ends the calling goroutine.
@@ -657,12 +706,14 @@ static void park0(void *arg)
 {
 	G *g = arg;
 	void (*unlockf)(void *) = rt_m->waitunlockf;
+	void *waitarg = rt_m->waitarg;
 
 	rt_m->waitunlockf = NULL;
+	rt_m->waitarg = NULL;   // the M must not keep it alive (mgc.h)
 	g->status = Gwaiting;
 	g->m = NULL;
 	if (unlockf != NULL)
-		unlockf(rt_m->waitarg);
+		unlockf(waitarg);
 	schedule();
 }
 
@@ -720,7 +771,8 @@ void rt_printgoroutines(G *except)
 	G *g;
 
 	for (g = rt_sched.allg; g != NULL; g = g->alllink) {
-		if (g->status == Gdead || g == except)
+		if (g->status == Gdead || g == except ||
+		    (g->system && rt_knobs.traceback < TracebackSystem))
 			continue;
 		rt_prints("\ngoroutine ");
 		rt_printuint(g->goid);
@@ -756,6 +808,100 @@ void rt_checkdeadlock(void)
 	rt_lock(&rt_sched.lock);
 	checkdead();
 	rt_unlock(&rt_sched.lock);
+}
+
+// ---- stopping the world (for the collector) ----
+//
+// rt_stoptheworld, on g0 of an M holding a P:
+//   1. sets gcwaiting: from now on a P that goes through the scheduler
+//      stops there (gcstopm), and rt_safepoint stops its caller;
+//   2. stops its own P and every idle P, and takes every P left in a
+//      system call (Psyscall -> Pgcstop: the call's return then finds no
+//      P and waits);
+//   3. until stopwait is 0: asks every running goroutine to yield
+//      (preemptone), takes Ps that entered system calls meanwhile, and
+//      sleeps on stopnote, 100 us at a time.
+// rt_starttheworld gives every stopped P back: to an M if it has work,
+// else to the idle list, and lets sysmon and spinning Ms go on.
+
+static void preemptone(P *p);
+
+void rt_stoptheworld(void)
+{
+	uint32 i;
+	P *p;
+
+	rt_lock(&rt_sched.lock);
+	rt_store32(&rt_sched.gcwaiting, 1);
+	rt_noteclear(&rt_sched.stopnote);
+	rt_sched.stopwait = rt_sched.nprocs - 1;
+	rt_store32(&rt_m->p->status, Pgcstop);
+	while ((p = pidleget()) != NULL) {
+		rt_store32(&p->status, Pgcstop);
+		rt_sched.stopwait--;
+	}
+	rt_unlock(&rt_sched.lock);
+	for (;;) {
+		bool done;
+
+		rt_lock(&rt_sched.lock);
+		for (i = 0; i < rt_sched.nprocs; i++) {
+			p = rt_sched.allp[i];
+			if (rt_cas32(&p->status, Psyscall, Pgcstop)) {
+				p->m = NULL;
+				rt_sched.stopwait--;
+			}
+		}
+		done = rt_sched.stopwait == 0;
+		rt_unlock(&rt_sched.lock);
+		if (done)
+			break;
+		for (i = 0; i < rt_sched.nprocs; i++)
+			if (rt_load32(&rt_sched.allp[i]->status) == Prunning)
+				preemptone(rt_sched.allp[i]);
+		if (rt_notetsleep(&rt_sched.stopnote, 100 * 1000))
+			break;
+	}
+}
+
+void rt_starttheworld(void)
+{
+	P *mine = rt_m->p, *work[MaxGomaxprocs];
+	uint32 i, n = 0;
+
+	rt_lock(&rt_sched.lock);
+	rt_store32(&rt_sched.gcwaiting, 0);
+	for (i = 0; i < rt_sched.nprocs; i++) {
+		P *p = rt_sched.allp[i];
+
+		if (p == mine)
+			continue;
+		if (!runqempty(p) || (n == 0 && rt_sched.runqsize != 0))
+			work[n++] = p;
+		else
+			pidleput(p);
+	}
+	rt_unlock(&rt_sched.lock);
+	acquirep(mine);
+	for (i = 0; i < n; i++) {
+		rt_lock(&rt_sched.lock);
+		startmp(work[i], false);
+	}
+	wakep();
+}
+
+// rt_safepoint stops the calling goroutine while the world is stopping.
+// The runtime calls it where a goroutine may loop without ever reaching
+// the scheduler or a preemptible prologue (allocation, channels).
+void rt_safepoint(void)
+{
+	G *g;
+
+	if (rt_load32(&rt_sched.gcwaiting) == 0)
+		return;
+	g = rt_getg();
+	if (g != NULL && g->status == Grunning && rt_m->p != NULL)
+		rt_gosched();
 }
 
 // ---- sysmon ----
@@ -976,7 +1122,8 @@ static void schedtrace(bool detail)
 
 		printnum("  P", p->id);
 		rt_prints(p->status == Prunning ? ": status=running" :
-			p->status == Psyscall ? ": status=syscall" : ": status=idle");
+			p->status == Psyscall ? ": status=syscall" :
+			p->status == Pgcstop ? ": status=gcstop" : ": status=idle");
 		printnum(" schedtick=", p->schedtick);
 		printnum(" runqsize=", runqlen(p));
 		printnum(" gfreecnt=", p->gfreecnt);
@@ -1052,6 +1199,7 @@ int rt_main(void (*fn)(void *), void *arg)
 
 	if (rt_sched.nprocs != 0)
 		rt_throw("gort_run called twice");
+	rt_gcinit();
 	rt_schedinit();
 	if (rt_knobs.schedtrace > 0)
 		rt_startthread(traceproc, NULL, "cannot create the schedtrace thread");
@@ -1070,6 +1218,7 @@ int rt_main(void (*fn)(void *), void *arg)
 
 void gort_go(void (*fn)(void *), void *arg)
 {
+	rt_gcmaybe();
 	rt_newproc(fn, arg);
 }
 
@@ -1087,6 +1236,7 @@ void gort_newproc(void (*fn)(void *), const void *args, size_t size)
 {
 	void *copy = NULL;
 
+	rt_gcmaybe();
 	if (size > 0) {
 		copy = rt_mallocgc(size, 0, NULL);
 		memmove(copy, args, size);

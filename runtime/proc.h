@@ -85,6 +85,12 @@ struct G {
 	G       *alllink;       // in sched.allg
 	void    *param;         // handed over by whoever readies it (channels)
 	uint32  selectdone;     // a select of this G was completed (CAS 0->1)
+	bool    system;         // the runtime's own (finalizers): not counted
+	// In a system call (Gsyscall), for the collector: the sp at
+	// rt_entersyscall and the callee-saved registers then, which may hold
+	// the only references to heap objects while the call runs.
+	uintptr syscallsp;
+	uintptr syscallregs[RegsSaved];
 };
 
 enum {
@@ -96,6 +102,7 @@ enum {                  // P.status (atomic: sysmon reads it)
 	Pidle,
 	Prunning,
 	Psyscall,       // its M is in a system call; sysmon may take it back
+	Pgcstop,        // stopped for the collector (rt_stoptheworld)
 };
 
 struct P {
@@ -135,6 +142,9 @@ typedef struct Sched {
 	uint32  sysmonwait;             // sysmon sleeps on sysmonnote (all Ps idle)
 	Note    sysmonnote;
 	uint64  npreempt;               // goroutines preempted by sysmon
+	uint32  gcwaiting;              // the world is stopping: Ps stop at safe points
+	uint32  stopwait;               // Ps still to stop
+	Note    stopnote;               // the stopper sleeps here
 } Sched;
 
 extern Sched rt_sched;
@@ -151,7 +161,11 @@ int     rt_main(void (*fn)(void *), void *arg);
 void    rt_printgoroutines(G *except);
 void    rt_checkdeadlock(void);
 void    rt_startthread(void *(*fn)(void *), void *arg, const char *what);
-void    rt_entersyscall(void);
+void    rt_stoptheworld(void);     // on g0, holding a P (mgc.c)
+void    rt_starttheworld(void);
+void    rt_safepoint(void);        // stop here if the world is stopping
+void    rt_entersyscall(void);      // asm_<arch>.S: saves registers, then
+void    rt_entersyscall0(const uintptr *regs, uintptr sp);     //   this
 void    rt_exitsyscall(void);
 uintptr rt_morestack_preempt(uintptr fp, uintptr pc);  // from __morestack
 

@@ -36,6 +36,7 @@ __thread M *rt_m;
 
 Knobs rt_knobs = {
 	.traceback = TracebackSingle,
+	.gcpercent = 100,
 };
 
 static int32 rt_argc;
@@ -91,6 +92,8 @@ static const struct { const char *key; int64 *field; } debugkeys[] = {
 	{"memlimit", &rt_knobs.memlimit},
 	{"schedtrace", &rt_knobs.schedtrace},
 	{"scheddetail", &rt_knobs.scheddetail},
+	{"gctrace", &rt_knobs.gctrace},
+	{"gcstress", &rt_knobs.gcstress},
 };
 
 // parseint reads a decimal integer that must end at end; false if not.
@@ -152,8 +155,28 @@ static bool parsemaxprocs(const char *v)
 	return true;
 }
 
+// GORT_GC=<percent>: collect when the heap has grown by this much over
+// the live heap (default 100); off: never collect on our own.
+static bool parsegc(const char *v)
+{
+	int64 n;
+	const char *end;
+
+	if (rt_streq(v, "off")) {
+		rt_knobs.gcpercent = -1;
+		return true;
+	}
+	for (end = v; *end != '\0'; end++)
+		;
+	if (!parseint(v, end, &n) || n > 1000000)
+		return false;
+	rt_knobs.gcpercent = (int32)n;
+	return true;
+}
+
 static const Knob knobs[] = {
 	{"GORT_TRACEBACK", parsetraceback},
+	{"GORT_GC", parsegc},
 	{"GORT_DEBUG", parsedebug},
 	{"GORT_MAXPROCS", parsemaxprocs},
 };

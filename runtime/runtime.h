@@ -153,6 +153,9 @@ typedef struct Knobs {
 	int32 maxprocs;         // GORT_MAXPROCS (0: the CPUs we may use)
 	int64 schedtrace;       // print the scheduler's state every N ms
 	int64 scheddetail;      // ... with every P, M and G
+	int64 gctrace;          // a line per collection (docs/gc.md)
+	int64 gcstress;         // collect every N allocations (public entries)
+	int32 gcpercent;        // GORT_GC: heap growth between collections, -1 off
 } Knobs;
 
 // ---- asm_<arch>.S: context switching ----

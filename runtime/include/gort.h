@@ -176,6 +176,37 @@ typedef struct gort_memstats {
 
 GORT_EXPORT void gort_read_memstats(gort_memstats *m);
 
+/* ---- The collector ----
+ *
+ * A collection starts when the heap has grown by GORT_GC percent (default
+ * 100; GORT_GC=off: never on its own) over what the last one found live,
+ * or when gort_gc() asks.  It stops every goroutine at a safe point (a
+ * function call, an allocation, a channel operation, the scheduler); a
+ * loop that makes no calls at all holds it up.  Roots: the data and bss of
+ * the program and its libraries, goroutine stacks, saved registers.  Not
+ * roots: memory from malloc and thread-local variables: a gort pointer
+ * kept only there is not seen.  GORT_DEBUG=gctrace=1 prints a line per
+ * collection (docs/gc.md). */
+GORT_EXPORT void gort_gc(void);
+
+/* gort_setfinalizer(obj, fn): when obj (the start of a gort object) is
+ * found unreachable, fn(obj) runs on the finalizer goroutine, and obj is
+ * freed by a later collection if still unreachable.  If obj points to
+ * another object with a finalizer, obj's runs first.  fn NULL clears. */
+GORT_EXPORT void gort_setfinalizer(void *obj, void (*fn)(void *));
+
+typedef struct gort_gcstats {
+	uint32_t numgc;          /* collections so far */
+	uint64_t pause_total_ns; /* world stopped, all collections */
+	uint64_t pause_max_ns;   /* the longest stop */
+	uint64_t last_live;      /* bytes found live by the last one */
+	uint64_t next_gc;        /* heap size that starts the next */
+	uint64_t freed;          /* objects freed */
+	uint64_t freed_bytes;
+} gort_gcstats;
+
+GORT_EXPORT void gort_read_gcstats(gort_gcstats *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,902 @@
+// mgc.c: the collector: roots, mark, finalizers, sweep, pacing.  See
+// mgc.h for the design.
+#define _GNU_SOURCE     // dl_iterate_phdr
+#include <elf.h>
+#include <link.h>
+#include <string.h>
+
+#include "runtime.h"
+#include "atomic.h"
+#include "malloc.h"
+#include "mgc.h"
+#include "proc.h"
+#include "stack.h"
+#include "gort.h"
+
+GcStats rt_gcstats;
+
+enum {
+	// Bytes below __morestack's frame record in a parent segment that hold
+	// what it saved (argument registers, vector registers): scanned too.
+	MorestackSaved  = 64 * PTRSIZE,
+	SweepWait       = 50,           // spin-wait hints while the sweeper stops
+};
+
+extern void *__libc_stack_end;
+
+static uint32 gcrunning;        // a collection is under way (CAS 0 -> 1)
+static Lock statslock;          // rt_gcstats
+static uintptr mainstacklo;     // the main thread's stack below the scheduler
+
+// ---- work buffers ----
+//
+// A grey object (marked, not yet scanned) waits in a work buffer.  Each
+// worker fills and drains its own; full buffers go to a global list, where
+// idle workers find them.  Buffers come from the OS and are kept.
+
+typedef struct Workbuf Workbuf;
+struct Workbuf {
+	Workbuf *next;
+	uintptr n;
+	uintptr obj[(WorkbufSize - 2 * sizeof(uintptr)) / sizeof(uintptr)];
+};
+
+typedef struct Root {
+	uintptr lo, hi;
+} Root;
+
+typedef struct Worker {
+	Workbuf *wbuf;
+	uint64  marked;         // bytes marked
+	uint32  scanned;        // objects scanned
+} Worker;
+
+static struct {
+	Lock    lock;           // full, empty, nwait
+	Workbuf *full, *empty;
+	uint32  nwait;          // workers waiting for a full buffer
+	uint32  nproc;          // workers in this mark
+	// Root jobs: the ranges, then the goroutines.  Arrays from the OS.
+	Root    *ranges;
+	uint32  nranges, capranges;
+	G       **gs;
+	uint32  ngs, capgs;
+	uint32  nextroot;       // the next job to take (atomic)
+	uint32  ndone;          // helpers done (atomic)
+	Note    donenote;       // the last helper done wakes the stopper
+	Worker  workers[GcMaxProcs];
+	Note    helpernote[GcMaxProcs];
+	uint32  nhelpers;       // helper threads started
+} work;
+
+static void *sysgrow(void *old, uintptr oldbytes, uintptr newbytes)
+{
+	void *p = rt_sys_alloc(newbytes);
+
+	if (p == NULL)
+		rt_throw("out of memory in the collector");
+	if (old != NULL) {
+		memmove(p, old, oldbytes);
+		rt_sys_free(old, oldbytes);
+	}
+	return p;
+}
+
+static Workbuf *getempty(void)
+{
+	Workbuf *b;
+
+	rt_lock(&work.lock);
+	b = work.empty;
+	if (b != NULL)
+		work.empty = b->next;
+	rt_unlock(&work.lock);
+	if (b == NULL)
+		b = sysgrow(NULL, 0, sizeof *b);
+	b->next = NULL;
+	b->n = 0;
+	return b;
+}
+
+static void putbuf(Workbuf **list, Workbuf *b)
+{
+	rt_lock(&work.lock);
+	b->next = *list;
+	*list = b;
+	rt_unlock(&work.lock);
+}
+
+// getfull returns a full buffer, waiting while other workers may still
+// make some; NULL when every worker is waiting: the mark is done.
+static Workbuf *getfull(void)
+{
+	Workbuf *b;
+
+	rt_lock(&work.lock);
+	work.nwait++;
+	for (;;) {
+		if (work.full != NULL) {
+			b = work.full;
+			work.full = b->next;
+			work.nwait--;
+			rt_unlock(&work.lock);
+			return b;
+		}
+		if (work.nwait == work.nproc) {
+			rt_unlock(&work.lock);
+			return NULL;
+		}
+		rt_unlock(&work.lock);
+		rt_procyield(20);
+		rt_lock(&work.lock);
+	}
+}
+
+static void push(Worker *w, uintptr obj)
+{
+	if (w->wbuf->n == nelem(w->wbuf->obj)) {
+		putbuf(&work.full, w->wbuf);
+		w->wbuf = getempty();
+	}
+	w->wbuf->obj[w->wbuf->n++] = obj;
+}
+
+// share gives half of this worker's grey objects to the idle ones.
+static void share(Worker *w)
+{
+	Workbuf *b = getempty(), *mine = w->wbuf;
+	uintptr half = mine->n / 2;
+
+	memmove(b->obj, mine->obj + mine->n - half, half * sizeof(uintptr));
+	b->n = half;
+	mine->n -= half;
+	putbuf(&work.full, b);
+}
+
+// ---- marking ----
+
+static inline uint32 *markword(uintptr word)
+{
+	return (uint32 *)(rt_mheap.bitmap + rt_mheap.bitmapsize) + word / 32;
+}
+
+static inline uintptr wordof(uintptr p)
+{
+	return (p - (uintptr)rt_mheap.arena_start) / PTRSIZE;
+}
+
+static inline bool testmark(uintptr word)
+{
+	return rt_load32(markword(word)) >> (word % 32) & 1;
+}
+
+// setmark sets a mark bit; false if it was set already.
+static inline bool setmark(uintptr word)
+{
+	uint32 *mw = markword(word), bit = 1u << (word % 32), old;
+
+	do {
+		old = rt_load32(mw);
+		if (old & bit)
+			return false;
+	} while (!rt_cas32(mw, old, old | bit));
+	return true;
+}
+
+// objectat returns the object holding address p and its span, or 0 when
+// p is not inside an allocated heap object.
+static inline uintptr objectat(uintptr p, MSpan **sp)
+{
+	MHeap *h = &rt_mheap;
+	MSpan *s;
+	uintptr base, idx;
+
+	if (p < (uintptr)h->arena_start || p >= (uintptr)h->arena_used)
+		return 0;
+	s = h->spans[(p - (uintptr)h->arena_start) >> PageShift];
+	if (s == NULL || s->state != MSpanInUse)
+		return 0;
+	base = s->start << PageShift;
+	if (p < base)
+		return 0;
+	idx = (p - base) / s->elemsize;
+	if (idx >= s->freeindex)
+		return 0;
+	*sp = s;
+	return base + idx * s->elemsize;
+}
+
+// greyobj marks the object p points into, if any, and queues it for
+// scanning unless it is noscan.
+static inline void greyobj(Worker *w, uintptr p)
+{
+	MSpan *s;
+	uintptr obj = objectat(p, &s);
+
+	if (obj == 0 || !setmark(wordof(obj)))
+		return;
+	w->marked += s->elemsize;
+	if (!(s->spanclass & 1))
+		push(w, obj);
+}
+
+// scanobj reads the words of obj that its pointer bits name.
+static void scanobj(Worker *w, uintptr obj)
+{
+	MHeap *h = &rt_mheap;
+	MSpan *s = h->spans[(obj - (uintptr)h->arena_start) >> PageShift];
+	uintptr n = s->elemsize / PTRSIZE, word = wordof(obj), i = 0;
+	uintptr *v = (uintptr *)obj;
+
+	while (i < n) {
+		uintptr wi = word + i;
+		uint32 bits = h->bitmap[wi / 8] >> (wi % 8);
+
+		if (bits == 0) {                // none in the rest of this byte
+			i += 8 - wi % 8;
+			continue;
+		}
+		if (bits & 1)
+			greyobj(w, v[i]);
+		i++;
+	}
+}
+
+// scanrange reads every word in [lo, hi) as a possible pointer.  Stacks
+// hold dead words valgrind calls undefined: test/valgrind.supp knows.
+static NOINLINE void scanrange(Worker *w, uintptr lo, uintptr hi)
+{
+	uintptr *p;
+
+	lo = (lo + PTRSIZE - 1) & ~(uintptr)(PTRSIZE - 1);
+	for (p = (uintptr *)lo; (uintptr)(p + 1) <= hi; p++)
+		greyobj(w, *p);
+}
+
+// scang scans a goroutine's stack: from its saved sp to the top of that
+// segment, then each older segment from below the frame where the split
+// to the next one was made.
+static void scang(Worker *w, G *g)
+{
+	uint32 status = rt_load32(&g->status);
+	uintptr sp;
+	Segment *s, *parent;
+
+	if (status == Gdead || status == Gidle)
+		return;
+	sp = status == Gsyscall ? g->syscallsp : g->sched.sp;
+	s = rt_stack_find(g->stack, sp);
+	if (s == NULL)
+		rt_throw("collector: a goroutine's stack pointer is outside its stack");
+	scanrange(w, sp, (uintptr)s + s->size);
+	for (; (parent = s->prev) != NULL; s = parent) {
+		uintptr lo = s->oldsp - MorestackSaved;
+
+		if (lo < (uintptr)parent + SegHeader)
+			lo = (uintptr)parent + SegHeader;
+		scanrange(w, lo, (uintptr)parent + parent->size);
+	}
+}
+
+// drain scans grey objects until no worker has any left.
+static void drain(Worker *w)
+{
+	for (;;) {
+		while (w->wbuf->n > 0) {
+			scanobj(w, w->wbuf->obj[--w->wbuf->n]);
+			if (++w->scanned % 64 == 0 && w->wbuf->n > 8 &&
+			    rt_load32(&work.nwait) > 0)
+				share(w);
+		}
+		putbuf(&work.empty, w->wbuf);
+		w->wbuf = getfull();
+		if (w->wbuf == NULL)
+			return;
+	}
+}
+
+// markworker takes root jobs until none is left, then drains.
+static void markworker(Worker *w)
+{
+	uint32 nroots = work.nranges + work.ngs, j;
+
+	w->wbuf = getempty();
+	while ((j = rt_xadd32(&work.nextroot, 1) - 1) < nroots) {
+		if (j < work.nranges)
+			scanrange(w, work.ranges[j].lo, work.ranges[j].hi);
+		else
+			scang(w, work.gs[j - work.nranges]);
+	}
+	drain(w);
+}
+
+static void *gchelper(void *arg)
+{
+	uint32 i = (uint32)(uintptr)arg;
+
+	rt_minit();
+	for (;;) {
+		rt_notesleep(&work.helpernote[i]);
+		rt_noteclear(&work.helpernote[i]);
+		markworker(&work.workers[i]);
+		if (rt_xadd32(&work.ndone, 1) == work.nproc - 1)
+			rt_notewakeup(&work.donenote);
+	}
+	return NULL;
+}
+
+static void addrange(uintptr lo, uintptr hi)
+{
+	if (hi <= lo)
+		return;
+	if (work.nranges == work.capranges) {
+		uint32 cap = work.capranges ? 2 * work.capranges : 64;
+
+		work.ranges = sysgrow(work.ranges, work.capranges * sizeof(Root), cap * sizeof(Root));
+		work.capranges = cap;
+	}
+	work.ranges[work.nranges++] = (Root){lo, hi};
+}
+
+// phdrroot adds the writable segments (data, bss) of a loaded object.
+static int phdrroot(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uint32 i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W))
+			addrange(info->dlpi_addr + ph->p_vaddr,
+				info->dlpi_addr + ph->p_vaddr + ph->p_memsz);
+	}
+	return 0;
+}
+
+static struct {                 // finalizers queued to run: a root
+	uintptr *q;             // pairs: fn, obj
+	uintptr head, n, cap;   // in pairs
+} finq;
+
+static void findroots(void)
+{
+	G *g;
+	M *m;
+
+	work.nranges = 0;
+	work.ngs = 0;
+	dl_iterate_phdr(phdrroot, NULL);
+	if (mainstacklo != 0)
+		addrange(mainstacklo, (uintptr)__libc_stack_end);
+	for (m = rt_sched.allm; m != NULL; m = m->alllink)
+		addrange((uintptr)m, (uintptr)(m + 1));
+	if (finq.q != NULL)
+		addrange((uintptr)(finq.q + 2 * finq.head),
+			(uintptr)(finq.q + 2 * (finq.head + finq.n)));
+	for (g = rt_sched.allg; g != NULL; g = g->alllink) {
+		if (work.ngs == work.capgs) {
+			uint32 cap = work.capgs ? 2 * work.capgs : 256;
+
+			work.gs = sysgrow(work.gs, work.capgs * sizeof(G *), cap * sizeof(G *));
+			work.capgs = cap;
+		}
+		work.gs[work.ngs++] = g;
+	}
+}
+
+// mark runs the mark on nproc workers: this thread and nproc-1 helpers.
+static uint64 mark(uint32 nproc)
+{
+	uint64 marked = 0;
+	uint32 i;
+
+	findroots();
+	work.nproc = nproc;
+	work.nwait = 0;
+	work.nextroot = 0;
+	work.ndone = 0;
+	rt_noteclear(&work.donenote);
+	for (i = 0; i < nproc; i++) {
+		work.workers[i].marked = 0;
+		work.workers[i].scanned = 0;
+	}
+	for (i = 1; i < nproc; i++) {
+		if (i > work.nhelpers) {
+			rt_startthread(gchelper, (void *)(uintptr)i, "cannot create a collector thread");
+			work.nhelpers = i;
+		}
+		rt_notewakeup(&work.helpernote[i]);
+	}
+	markworker(&work.workers[0]);
+	if (nproc > 1)
+		rt_notesleep(&work.donenote);
+	for (i = 0; i < nproc; i++)
+		marked += work.workers[i].marked;
+	return marked;
+}
+
+// ---- finalizers ----
+//
+// The table of finalizers (an open-addressed hash from object to
+// function) lives in OS memory the collector does not read: it must not
+// keep its objects alive.  Once an object is found unreachable, its
+// finalizer moves to finq, which is a root, and the finalizer goroutine
+// runs it; the object lives until a later collection finds it unreachable
+// again.
+
+typedef struct Finalizer {
+	uintptr obj;            // 0: empty; Tombstone: deleted
+	void    (*fn)(void *);
+} Finalizer;
+
+enum { Tombstone = 1 };
+
+static struct {
+	Lock    lock;           // the table and finq
+	Finalizer *tab;
+	uintptr cap, n, used;   // slots, live entries, slots not empty
+} fins;
+
+static G *fing;                 // the finalizer goroutine
+static bool fingwait;           // parked, waiting for work
+
+static uintptr finhash(uintptr obj, uintptr cap)
+{
+	return (obj / PTRSIZE * 2654435761u) & (cap - 1);
+}
+
+// finslot returns the slot of obj, or the empty slot where it would go.
+static Finalizer *finslot(uintptr obj)
+{
+	uintptr i = finhash(obj, fins.cap);
+	Finalizer *tomb = NULL;
+
+	for (;; i = (i + 1) & (fins.cap - 1)) {
+		Finalizer *f = &fins.tab[i];
+
+		if (f->obj == obj)
+			return f;
+		if (f->obj == Tombstone && tomb == NULL)
+			tomb = f;
+		if (f->obj == 0)
+			return tomb != NULL ? tomb : f;
+	}
+}
+
+static void fingrow(void)
+{
+	Finalizer *old = fins.tab;
+	uintptr oldcap = fins.cap, i;
+
+	fins.cap = oldcap ? 2 * oldcap : 64;
+	fins.tab = sysgrow(NULL, 0, fins.cap * sizeof(Finalizer));
+	fins.used = fins.n;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].obj > Tombstone)
+			*finslot(old[i].obj) = old[i];
+	if (old != NULL)
+		rt_sys_free(old, oldcap * sizeof(Finalizer));
+}
+
+static void runfinq(void *arg)
+{
+	for (;;) {
+		uintptr fn, obj;
+
+		rt_lock(&fins.lock);
+		if (finq.n == 0) {
+			fingwait = true;
+			rt_park("finalizer wait", &fins.lock);
+			continue;
+		}
+		fn = finq.q[2 * finq.head];
+		obj = finq.q[2 * finq.head + 1];
+		finq.q[2 * finq.head] = finq.q[2 * finq.head + 1] = 0;
+		finq.head++;
+		if (--finq.n == 0)
+			finq.head = 0;
+		rt_unlock(&fins.lock);
+		((void (*)(void *))fn)((void *)obj);
+	}
+}
+
+// rt_setfinalizer sets (fn != NULL) or clears the finalizer of the heap
+// object that starts at obj.
+void rt_setfinalizer(void *obj, void (*fn)(void *))
+{
+	MSpan *s;
+	Finalizer *f;
+	bool start = false;
+
+	if (objectat((uintptr)obj, &s) != (uintptr)obj)
+		rt_panic("gort_setfinalizer: pointer not at the beginning of an allocated object");
+	rt_lock(&fins.lock);
+	if (fn != NULL && fing == NULL) {
+		fing = (G *)1;  // claimed: started below, outside the lock
+		start = true;
+	}
+	if (fins.used + 1 > fins.cap / 2)
+		fingrow();
+	f = finslot((uintptr)obj);
+	if (fn != NULL) {
+		if (f->obj != (uintptr)obj) {
+			if (f->obj == 0)
+				fins.used++;
+			fins.n++;
+		}
+		f->obj = (uintptr)obj;
+		f->fn = fn;
+	} else if (f->obj == (uintptr)obj) {
+		f->obj = Tombstone;
+		f->fn = NULL;
+		fins.n--;
+	}
+	rt_unlock(&fins.lock);
+	if (start) {
+		G *g = rt_newproc(runfinq, NULL);
+
+		rt_lock(&rt_sched.lock);
+		g->system = true;
+		rt_sched.ngoroutines--;
+		rt_unlock(&rt_sched.lock);
+		fing = g;
+	}
+}
+
+static void queuefin(uintptr obj, void (*fn)(void *))
+{
+	if (finq.head + finq.n == finq.cap) {
+		uintptr cap = finq.n * 2 > 64 ? finq.n * 2 : 64;
+		uintptr *q = sysgrow(NULL, 0, cap * 2 * sizeof(uintptr));
+
+		if (finq.q != NULL) {
+			memmove(q, finq.q + 2 * finq.head, finq.n * 2 * sizeof(uintptr));
+			rt_sys_free(finq.q, finq.cap * 2 * sizeof(uintptr));
+		}
+		finq.q = q;
+		finq.cap = cap;
+		finq.head = 0;
+	}
+	finq.q[2 * (finq.head + finq.n)] = (uintptr)fn;
+	finq.q[2 * (finq.head + finq.n) + 1] = obj;
+	finq.n++;
+}
+
+// finalize: the world is stopped and marked.  Objects with finalizers
+// that were not reached keep what they point to (finalized later, after
+// them), are resurrected and queued.
+static uint64 finalize(void)
+{
+	Worker *w = &work.workers[0];
+	uintptr i;
+
+	if (fins.n == 0)
+		return 0;
+	work.nproc = 1;
+	work.nwait = 0;
+	w->marked = 0;
+	w->wbuf = getempty();
+	for (i = 0; i < fins.cap; i++)
+		if (fins.tab[i].obj > Tombstone && !testmark(wordof(fins.tab[i].obj)))
+			scanobj(w, fins.tab[i].obj);
+	drain(w);
+	w->wbuf = getempty();
+	for (i = 0; i < fins.cap; i++) {
+		Finalizer *f = &fins.tab[i];
+
+		if (f->obj <= Tombstone || testmark(wordof(f->obj)))
+			continue;
+		greyobj(w, f->obj);
+		queuefin(f->obj, f->fn);
+		f->obj = Tombstone;
+		f->fn = NULL;
+		fins.n--;
+	}
+	drain(w);
+	return w->marked;
+}
+
+bool rt_ismarked(void *p)
+{
+	MSpan *s;
+	uintptr obj = objectat((uintptr)p, &s);
+
+	return obj != 0 && testmark(wordof(obj));
+}
+
+// ---- sweeping ----
+
+static struct {
+	uintptr cursor;         // next arena page to look at (atomic)
+	uint32  active;         // sweepers at work (atomic)
+	Note    note;           // the background sweeper sleeps here
+	uint32  started;
+	int64   ns;             // time the background sweeper spent
+} sweep;
+
+static inline bool spanhasroom(MSpan *s)
+{
+	return s->freelist != NULL || s->freeindex < s->nelems;
+}
+
+static void clearmarks(MSpan *s)
+{
+	MHeap *h = &rt_mheap;
+	uintptr w0 = wordof((uintptr)rt_spanbase(s)), n = (s->npages << PageShift) / PTRSIZE;
+
+	memset(h->bitmap + h->bitmapsize + w0 / 8, 0, n / 8);
+}
+
+static void countfreed(uintptr n, uintptr bytes)
+{
+	if (n == 0)
+		return;
+	rt_lock(&statslock);
+	rt_gcstats.nfreed += n;
+	rt_gcstats.freedbytes += bytes;
+	rt_unlock(&statslock);
+}
+
+void rt_sweepspan(MSpan *s)
+{
+	MHeap *h = &rt_mheap;
+	uint32 sg = h->sweepgen;
+	byte *base = rt_spanbase(s), *v;
+	uintptr i, nfree = 0, nfreed = 0;
+	MCentral *c;
+
+	if (s->spanclass >> 1 == 0) {           // a large object
+		if (testmark(wordof((uintptr)base))) {
+			clearmarks(s);
+			rt_store32(&s->sweepgen, sg);
+			return;
+		}
+		countfreed(1, s->elemsize);
+		rt_store32(&s->sweepgen, sg);
+		rt_mheap_free(s);
+		return;
+	}
+	for (v = s->freelist; v != NULL; v = *(byte **)v, nfree++)
+		setmark(wordof((uintptr)v));    // free already: not freed again
+	for (i = 0; i < s->freeindex; i++) {
+		v = base + i * s->elemsize;
+		if (testmark(wordof((uintptr)v)))
+			continue;
+		if (!(s->spanclass & 1))        // its pointer bits go with it
+			memset(h->bitmap + wordof((uintptr)v) / 8, 0, s->elemsize / PTRSIZE / 8);
+		memset(v, 0, s->elemsize);
+		*(byte **)v = s->freelist;
+		s->freelist = v;
+		nfreed++;
+	}
+	clearmarks(s);
+	countfreed(nfreed, nfreed * s->elemsize);
+	c = &h->central[s->spanclass];
+	rt_lock(&c->lock);
+	if (nfree + nfreed == s->freeindex) {   // nothing lives here
+		rt_spanlist_remove(s);
+		rt_unlock(&c->lock);
+		s->freelist = NULL;
+		rt_store32(&s->sweepgen, sg);
+		rt_mheap_free(s);
+		return;
+	}
+	rt_spanlist_remove(s);
+	if (spanhasroom(s))
+		rt_spanlist_insert(&c->nonempty, s);
+	else
+		rt_spanlist_insertback(&c->empty, s);
+	rt_store32(&s->sweepgen, sg);
+	rt_unlock(&c->lock);
+}
+
+// rt_sweepone sweeps the span at the cursor, if it needs it; false once
+// the cursor has passed the arena.
+bool rt_sweepone(void)
+{
+	MHeap *h = &rt_mheap;
+	uintptr i = rt_xaddp(&sweep.cursor, 1) - 1, npages;
+	uint32 sg = rt_load32(&h->sweepgen);
+	MSpan *s;
+
+	npages = (uintptr)(h->arena_used - h->arena_start) >> PageShift;
+	if (i >= npages)
+		return false;
+	s = h->spans[i];
+	if (s != NULL && s->start == ((uintptr)h->arena_start >> PageShift) + i &&
+	    s->state == MSpanInUse && rt_load32(&s->sweepgen) == sg - 2 &&
+	    rt_cas32(&s->sweepgen, sg - 2, sg - 1))
+		rt_sweepspan(s);
+	return true;
+}
+
+static void *bgsweep(void *arg)
+{
+	rt_minit();
+	for (;;) {
+		int64 t0;
+
+		rt_notesleep(&sweep.note);
+		rt_noteclear(&sweep.note);
+		t0 = rt_nanotime();
+		for (;;) {
+			bool more;
+
+			rt_xadd32(&sweep.active, 1);
+			more = rt_load32(&rt_sched.gcwaiting) == 0 && rt_sweepone();
+			rt_xadd32(&sweep.active, -1);
+			if (!more)
+				break;
+		}
+		sweep.ns += rt_nanotime() - t0;
+	}
+	return NULL;
+}
+
+// finishsweep: the world is stopped; sweep what the last cycle left.
+static void finishsweep(void)
+{
+	while (rt_load32(&sweep.active) != 0)
+		rt_procyield(SweepWait);
+	while (rt_sweepone())
+		;
+}
+
+// ---- a collection ----
+
+static void gctrace(int64 start, uint64 before, uint64 live, int64 pause,
+	int64 marktime, int64 sweeptime, uint32 nproc)
+{
+	rt_prints("gc ");
+	rt_printuint(rt_gcstats.ngc);
+	rt_prints(" @");
+	rt_printuint((uint64)(start - rt_sched.starttime) / 1000000);
+	rt_prints("ms: ");
+	rt_printuint(before >> 10);
+	rt_prints("->");
+	rt_printuint(live >> 10);
+	rt_prints(" KB live, goal ");
+	rt_printuint(rt_mheap.nextgc >> 10);
+	rt_prints(" KB; pause ");
+	rt_printuint((uint64)pause / 1000);
+	rt_prints(" us (mark ");
+	rt_printuint((uint64)marktime / 1000);
+	rt_prints(" us, sweep ");
+	rt_printuint((uint64)sweeptime / 1000);
+	rt_prints(" us); ");
+	rt_printuint(nproc);
+	rt_prints(" P marking\n");
+}
+
+static void collect(void)
+{
+	MHeap *h = &rt_mheap;
+	int64 t0, t1, t2, t3, t4, bgsweep_ns;
+	uint64 before = h->heaplive, live;
+	uint32 nproc = rt_sched.nprocs < GcMaxProcs ? rt_sched.nprocs : GcMaxProcs;
+	uintptr goal;
+
+	t0 = rt_nanotime();
+	rt_stoptheworld();
+	t1 = rt_nanotime();
+	finishsweep();
+	rt_mcache_flushall();
+	t2 = rt_nanotime();
+	live = mark(nproc);
+	live += finalize();
+	t3 = rt_nanotime();
+	goal = (uintptr)(live + live * (uint64)rt_knobs.gcpercent / 100);
+	h->nextgc = goal > GcMinGoal ? goal : GcMinGoal;
+	h->heaplive = (uintptr)live;
+	sweep.cursor = 0;
+	rt_store32(&h->sweepgen, h->sweepgen + 2);
+	rt_starttheworld();
+	t4 = rt_nanotime();
+	rt_lock(&statslock);
+	rt_gcstats.ngc++;
+	rt_gcstats.lastlive = live;
+	rt_gcstats.lastpause = t4 - t0;
+	rt_gcstats.totalpause += t4 - t0;
+	if (t4 - t0 > rt_gcstats.maxpause)
+		rt_gcstats.maxpause = t4 - t0;
+	rt_unlock(&statslock);
+	bgsweep_ns = sweep.ns;
+	sweep.ns = 0;
+	if (rt_knobs.gctrace)
+		gctrace(t0, before, live, t4 - t0, t3 - t2, t2 - t1 + bgsweep_ns, nproc);
+	if (!sweep.started) {
+		sweep.started = 1;
+		rt_startthread(bgsweep, NULL, "cannot create the sweeper thread");
+	}
+	rt_notewakeup(&sweep.note);
+}
+
+static void gc0(void *arg)
+{
+	G *g = arg;
+	bool wake;
+
+	g->status = Gwaiting;
+	g->waitreason = "garbage collection";
+	collect();
+	rt_lock(&fins.lock);
+	wake = fingwait && finq.n > 0;
+	if (wake)
+		fingwait = false;
+	rt_unlock(&fins.lock);
+	if (wake)
+		rt_ready(fing, NULL);
+	g->waitreason = NULL;
+	g->status = Grunning;
+	rt_store32(&gcrunning, 0);
+	rt_gogo(&g->sched);
+}
+
+// rt_gc collects now (force) or if the heap has reached its goal.  From
+// a goroutine holding no runtime lock; if another collection is under
+// way, the caller only stops for it.
+void rt_gc(bool force)
+{
+	G *g = rt_getg();
+
+	if (g == NULL || rt_m->p == NULL || g->status != Grunning)
+		return;
+	if (!rt_cas32(&gcrunning, 0, 1)) {
+		rt_safepoint();
+		return;
+	}
+	if (!force && rt_mheap.heaplive < rt_mheap.nextgc) {
+		rt_store32(&gcrunning, 0);
+		return;
+	}
+	rt_mcall(&g->sched, rt_m->g0top, gc0, g);
+}
+
+// rt_gcmaybe: a safe point at an allocation entry point, where a
+// collection may start: the heap has reached its goal, or gcstress.
+void rt_gcmaybe(void)
+{
+	static uint32 nalloc;
+
+	rt_safepoint();
+	if (rt_knobs.gcstress > 0) {
+		if (rt_xadd32(&nalloc, 1) % (uint32)rt_knobs.gcstress == 0)
+			rt_gc(true);
+		return;
+	}
+	if (rt_knobs.gcpercent >= 0 && rt_mheap.heaplive >= rt_mheap.nextgc)
+		rt_gc(false);
+}
+
+void rt_gcinit(void)
+{
+	rt_mheap.nextgc = GcMinGoal;
+	mainstacklo = rt_getsp();
+}
+
+// ---- the public API (gort.h) ----
+
+void gort_gc(void)
+{
+	if (rt_getg() == NULL)
+		rt_throw("gort_gc outside a goroutine (call gort_run first)");
+	rt_gc(true);
+}
+
+void gort_setfinalizer(void *obj, void (*fn)(void *))
+{
+	rt_setfinalizer(obj, fn);
+}
+
+void gort_read_gcstats(gort_gcstats *st)
+{
+	rt_lock(&statslock);
+	st->numgc = rt_gcstats.ngc;
+	st->pause_total_ns = (uint64)rt_gcstats.totalpause;
+	st->pause_max_ns = (uint64)rt_gcstats.maxpause;
+	st->last_live = rt_gcstats.lastlive;
+	st->freed = rt_gcstats.nfreed;
+	st->freed_bytes = rt_gcstats.freedbytes;
+	rt_unlock(&statslock);
+	st->next_gc = rt_mheap.nextgc;
+}

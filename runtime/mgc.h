@@ -1,0 +1,91 @@
+// mgc.h: the garbage collector.  See docs/gc.md for the tour.
+//
+// A stop-the-world, parallel mark, lazy sweep collector over the span heap
+// (malloc.h).  It finds every object reachable from the roots, marks it in
+// the side bitmap, and frees the rest, span by span, as allocation needs
+// the room.
+//
+// A collection, step by step (rt_gc):
+//   1. The goroutine that starts it (its allocation found the heap past
+//      its goal, or it called gort_gc) switches to its M's own stack, so
+//      that it, too, is stopped with its registers saved on its stack.
+//   2. Stop the world (proc.c): every P stops in the scheduler, at a safe
+//      point (rt_safepoint: allocation, channels), or is taken from its
+//      system call; running goroutines are asked to yield by the poisoned
+//      stack limit.
+//   3. Finish the last cycle's sweep, flush every MCache (their spans go
+//      back to their MCentral, the tiny blocks are dropped) and empty the
+//      defer pools: no cache may keep an object alive or hand out a slot
+//      the sweep has not seen.
+//   4. Mark, on up to GcMaxProcs threads (the stopper and helper threads):
+//      the roots are split into jobs taken by an atomic counter: the data
+//      and bss of every loaded object, each goroutine's stack (from its
+//      saved sp to the top of its segment, then each older segment from
+//      where its split was made), the registers saved at a system call,
+//      each M and the main thread's stack below the scheduler.  Grey
+//      objects go into work buffers; a worker drains its own, shares half
+//      when others are idle, and takes full buffers from the global list;
+//      marking ends when every worker is idle and no buffer is left.
+//   5. Finalizers: an unmarked object with a finalizer has its referents
+//      marked (so what it points to lives on, and is finalized only after
+//      it), then is marked itself and queued for the finalizer goroutine.
+//   6. Advance the sweep generation (every span becomes "to sweep"), set
+//      the next goal (live heap * (1 + GORT_GC/100)), start the world,
+//      wake the finalizer goroutine and the background sweeper.
+//
+// Roots and objects are read conservatively (any word that points into an
+// allocated object, interior pointers included, keeps it), except heap
+// objects allocated with a type (only the words its pointer mask names)
+// or noscan (never read).  The pointer bitmap says which words those are.
+//
+// Mark bits (malloc.h: one bit per heap word, parallel to the arena; an
+// object's is the bit of its first word) are set with compare-and-swap:
+//
+//   arena:      | obj0 word0 | word1 | obj1 word0 | word1 | ...
+//   ptr bits:   |     1      |   0   |     1      |   1   |   (which words to read)
+//   mark bits:  |     1      |   -   |     0      |   -   |   (obj0 reached)
+//
+// Sweeping a span (sweepspan), owned through its sweep generation
+// (h-2 -> h-1 by compare-and-swap, h when done):
+//   small: slots on the span's free list are marked first (so they are
+//   not freed twice); every unmarked slot below freeindex is zeroed, loses
+//   its pointer bits and joins the free list; mark bits are cleared; a
+//   span with nothing live goes back to the heap.  large: unmarked, the
+//   span goes back to the heap.
+// Spans are swept lazily by the MCentral that hands them to an MCache,
+// by a background sweeper thread, and, for what is left, at the start of
+// the next collection.
+//
+// Knobs: GORT_GC=<percent>|off; GORT_DEBUG=gctrace=1 (a line per
+// collection, documented in docs/gc.md), gcstress=N (a collection every N
+// allocations at the public entry points).
+#ifndef GORT_MGC_H
+#define GORT_MGC_H
+
+#include "runtime.h"
+#include "malloc.h"
+
+enum {
+	GcMaxProcs      = 8,            // threads marking at once
+	GcMinGoal       = 4 << 20,      // bytes: never collect a smaller heap
+	WorkbufSize     = 4096,         // bytes of a work buffer
+};
+
+typedef struct GcStats {
+	uint32  ngc;                    // collections so far
+	uint64  lastlive;               // bytes marked by the last one
+	int64   lastpause, maxpause, totalpause;       // ns
+	uint64  nfreed, freedbytes;     // objects freed by sweeping
+} GcStats;
+
+extern GcStats rt_gcstats;
+
+void    rt_gcinit(void);
+void    rt_gc(bool force);              // from a goroutine: collect now
+void    rt_gcmaybe(void);               // from an allocation entry point
+bool    rt_sweepone(void);              // sweep one span; false: none left
+void    rt_sweepspan(MSpan *s);         // s owned (sweepgen h-1)
+bool    rt_ismarked(void *p);           // is the object at p marked?
+void    rt_setfinalizer(void *obj, void (*fn)(void *));
+
+#endif
