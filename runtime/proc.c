@@ -291,6 +291,7 @@ static NOSPLIT void *mstart(void *arg)
 
 	rt_setlimit(0);
 	rt_m = m;
+	rt_signalstack(m);
 	m->g0top = rt_getsp() - G0Margin;
 	acquirep(m->nextp);
 	m->nextp = NULL;
@@ -487,6 +488,8 @@ G *rt_newproc(void (*fn)(void *), void *arg)
 	g->arg = arg;
 	g->param = NULL;
 	g->waitreason = NULL;
+	g->defer = NULL;
+	g->panic = NULL;
 	rt_gobuf_init(&g->sched, rt_segment_top(g->stack), gostart, g, goexittramp);
 	g->sched.limit = rt_segment_limit(g->stack);
 	rt_lock(&rt_sched.lock);

@@ -51,6 +51,7 @@
 
 #include "runtime.h"
 #include "stack.h"
+#include "panic.h"
 
 typedef struct G G;
 typedef struct P P;
@@ -77,6 +78,8 @@ struct G {
 	G       *alllink;       // in sched.allg
 	void    *param;         // handed over by whoever readies it (channels)
 	uint32  selectdone;     // a select of this G was completed (CAS 0->1)
+	Defer   *defer;         // pending deferred calls, newest first (panic.h)
+	Panic   *panic;         // running panics, newest first
 };
 
 enum {
@@ -102,6 +105,8 @@ struct P {
 	uint32  gfreecnt;
 	uint32  schedtick;      // schedules, for the global-queue fairness
 	struct MCache *mcache;  // the small-object cache of whoever runs on it
+	Defer   *deferpool[DeferClasses];      // free defer records by class
+	uint32  deferpoolcnt[DeferClasses];    //   (panic.h), no lock
 };
 
 typedef struct Sched {
