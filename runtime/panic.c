@@ -68,7 +68,7 @@ void rt_deferpool_check(void)
 }
 
 // refill moves up to half a list of class c from the global pool to p.
-static Defer *refill(P *p, uint32 c)
+static NOINLINE Defer *refill(P *p, uint32 c)
 {
 	Defer *d;
 	uint32 n;
@@ -87,7 +87,7 @@ static Defer *refill(P *p, uint32 c)
 }
 
 // spill moves half of p's list of class c to the global pool.
-static void spill(P *p, uint32 c)
+static NOINLINE void spill(P *p, uint32 c)
 {
 	Defer *first = p->deferpool[c], *last = first;
 	uint32 n;
@@ -102,12 +102,10 @@ static void spill(P *p, uint32 c)
 	rt_unlock(&pool.lock);
 }
 
-// newdefer returns a record for siz bytes of arguments: from this P's
-// pool of its class, else the global pool, else the heap.
-static Defer *newdefer(uintptr siz)
+// newdeferslow is newdefer when the P's list is empty: a refill from the
+// global pool, or the heap.
+static NOINLINE Defer *newdeferslow(P *p, uint32 c, uintptr siz)
 {
-	uint32 c = rt_deferclass(siz);
-	P *p = rt_m->p;
 	Defer *d;
 
 	if (c >= DeferClasses) {
@@ -115,7 +113,7 @@ static Defer *newdefer(uintptr siz)
 		d->kind = DeferHeap;
 		return d;
 	}
-	if (p != NULL && ((d = p->deferpool[c]) != NULL || (d = refill(p, c)) != NULL)) {
+	if (p != NULL && (d = refill(p, c)) != NULL) {
 		p->deferpool[c] = d->link;
 		p->deferpoolcnt[c]--;
 	} else {
@@ -123,6 +121,23 @@ static Defer *newdefer(uintptr siz)
 	}
 	d->kind = (uint8)c;
 	return d;
+}
+
+// newdefer returns a record for siz bytes of arguments: from this P's
+// pool of its class, else the global pool, else the heap.
+static inline Defer *newdefer(uintptr siz)
+{
+	uint32 c = rt_deferclass(siz);
+	P *p = rt_m->p;
+	Defer *d;
+
+	if (c < DeferClasses && p != NULL && (d = p->deferpool[c]) != NULL) {
+		p->deferpool[c] = d->link;
+		p->deferpoolcnt[c]--;
+		d->kind = (uint8)c;
+		return d;
+	}
+	return newdeferslow(p, c, siz);
 }
 
 // freedefer gives a record back to this P's pool (heap records go to the
@@ -162,9 +177,17 @@ void rt_clear_deferpools(void)
 
 // ---- defer ----
 
+// curg is rt_getg without the call: the defer fast path is a few loads.
+static inline G *curg(void)
+{
+	M *m = rt_m;
+
+	return m != NULL ? m->curg : NULL;
+}
+
 static G *deferg(void)
 {
-	G *g = rt_getg();
+	G *g = curg();
 
 	if (g == NULL)
 		rt_throw("defer outside a goroutine (call gort_run first)");
@@ -214,7 +237,7 @@ void gort_deferproc_stack(gort_frame *f, gort_defer *rec, void (*fn)(void *), vo
 // panics is not run again by the panic.
 void gort_deferreturn(gort_frame *f)
 {
-	G *g = rt_getg();
+	G *g = curg();
 	Defer *d;
 
 	if (g == NULL)
