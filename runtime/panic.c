@@ -322,14 +322,16 @@ typedef struct Resume {
 } Resume;
 
 // resume0 runs on g0: give back the segments above the frame's, then
-// return from the frame's gort_frame_enter once more.
+// return from the frame's gort_frame_enter once more.  *arg lives on a
+// segment about to go: read it first.
 static void resume0(void *arg)
 {
-	Resume *r = arg;
-	uintptr limit = *(uintptr *)((byte *)r->frame + FRAME_CTX_LIMIT);
+	gort_frame *f = ((Resume *)arg)->frame;
+	Segment *from = ((Resume *)arg)->from;
+	uintptr limit = *(uintptr *)((byte *)f + FRAME_CTX_LIMIT);
 
-	rt_stack_unwind(r->from, rt_segment_of(limit));
-	rt_frame_resume(r->frame);
+	rt_stack_unwind(from, rt_segment_of(limit));
+	rt_frame_resume(f);
 }
 
 static NORETURN void recovery(gort_frame *f)

@@ -214,6 +214,7 @@ void    rt_sys_free(void *v, uintptr n);
 // ---- valgrind.c: stacks made known to valgrind (no-ops without it) ----
 uint32  rt_valgrind_stack_register(uintptr lo, uintptr hi);
 void    rt_valgrind_stack_deregister(uint32 id);
+void    rt_valgrind_stack_reset(uintptr lo, uintptr hi);
 
 // ---- lock_futex.c ----
 void    rt_lock(Lock *l);

@@ -304,5 +304,7 @@ void rt_stack_unwind(Segment *from, Segment *to)
 		s->oldsp = 0;
 		if (prev->next != s)
 			freechain(s);
+		else
+			rt_valgrind_stack_reset((uintptr)s + SegHeader, (uintptr)s + s->size);
 	}
 }
