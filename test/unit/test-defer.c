@@ -661,13 +661,10 @@ static void errorsmain(void *arg)
 	RTCHECK(recovered != NULL && strcmp(recovered, "sync: negative WaitGroup counter") == 0);
 }
 
-// One P: qemu-i386 keeps one GDT for all threads, so a signal return on
-// a thread restores the TLS base of whichever thread set its TLS last (a
-// qemu bug: the kernel keeps the entry per thread).  With more Ps, a
-// fault's panic there would run under another M's TLS.
 START_TEST(run_time_errors_are_panics_that_recover)
 {
 	rtcheck_prog_ok(errorsmain, 1);
+	rtcheck_prog_ok(errorsmain, 3);
 }
 END_TEST
 
