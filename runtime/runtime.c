@@ -7,7 +7,10 @@
 //   3. self-check what the rest of the runtime takes for granted (atomics,
 //      the TLS stack-limit slot), and throw if the machine disagrees;
 //   4. give this thread (the first M) its stack limit: 0, since the main
-//      thread's stack is a system stack on which split checks never fire.
+//      thread's stack is a system stack on which split checks never fire,
+//      and its signal stack;
+//   5. the heap (whose size classes the defer pools are checked against,
+//      panic.h), the C-call gates, and the fault handlers (signal_linux.c).
 // The offsets the assembly uses are checked here at compile time.
 #include <stdlib.h>
 
