@@ -32,7 +32,10 @@
 //      stopped, empties every P's lists and the global pool, so that no
 //      stale record keeps the heap objects its arguments point at alive.
 // Records in a pool keep their old arguments until reused: that is why
-// the collector empties the pools first.
+// the collector empties the pools first.  Locks: the global pool's lock
+// is a leaf (nothing is taken under it, it is never held across a call
+// out of panic.c); a P's lists need none, as long as the goroutine is not
+// moved off its P in the middle of a pool operation.
 //
 // A panic, step by step (gopanic in panic.c):
 //   1. A Panic record goes on G.panic, in the panicking frame.
