@@ -511,7 +511,10 @@ static void goexit0(void *arg)
 	g->fn = NULL;
 	g->arg = NULL;
 	g->param = NULL;
-	// Keep the first segment; the rest of the chain goes back now.
+	// A goroutine may end deep in its stack (gort_goexit): the segments
+	// it leaves go back as the returns would have given them.  Keep the
+	// first segment; the rest of the chain goes back now.
+	rt_stack_unwind(rt_segment_of(g->sched.limit), g->stack);
 	if (g->stack->next != NULL) {
 		Segment *rest = g->stack->next;
 

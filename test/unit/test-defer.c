@@ -352,10 +352,50 @@ static void goexitmain(void *arg)
 	RTCHECK(v == NULL);     // recover returns nothing during Goexit
 }
 
+// Goexit deep in a segmented stack: the goroutine's segments all go back.
+static NOINLINE void exitdeep(int n)
+{
+	volatile char pad[200];
+
+	pad[0] = (char)n;
+	if (n == 0)
+		gort_goexit();
+	exitdeep(n - 1);
+	pad[1] = pad[0];        // not a tail call: a real recursion
+}
+
+static void deepexiter(void *arg)
+{
+	GORT_DEFERS;
+	GORT_DEFER(senddone, NULL, 0);
+	exitdeep(200);
+}
+
+static void goexitdeepmain(void *arg)
+{
+	StackCensus c0, c1;
+	void *v;
+	int i;
+
+	done = gort_chan_make(sizeof(void *), 0);
+	gort_go(deepexiter, NULL);      // warm up: a dead G keeps its first segment
+	gort_chan_recv(done, &v);
+	gort_yield();
+	rt_stack_census(&c0);
+	for (i = 0; i < 5; i++) {
+		gort_go(deepexiter, NULL);
+		gort_chan_recv(done, &v);
+		gort_yield();           // let it finish exiting
+	}
+	rt_stack_census(&c1);
+	RTCHECK(c1.inuse == c0.inuse && c1.inusebytes == c0.inusebytes);
+}
+
 START_TEST(goexit_runs_every_pending_defer)
 {
 	rtcheck_prog_ok(goexitmain, 1);
 	rtcheck_prog_ok(goexitmain, 2);
+	rtcheck_prog_ok(goexitdeepmain, 1);
 }
 END_TEST
 
