@@ -131,7 +131,9 @@ GORT_EXPORT int gort_select(gort_case *cases, int ncases, int block);
  * its caller, after its remaining deferred calls: a void function
  * returns, GORT_DEFERS_RETURN(value) returns value (declare what it reads
  * volatile if the deferred call sets it).  Anywhere else gort_recover()
- * returns NULL and does nothing.
+ * returns NULL and does nothing.  (It is a macro that hands over the
+ * caller's frame: a static helper the compiler inlines into the deferred
+ * function counts as that function.)
  *
  * gort_goexit ends the calling goroutine after running all its deferred
  * calls (Go's runtime.Goexit).
