@@ -392,9 +392,12 @@ static NORETURN void fatalpanic(Panic *list, uint64 goid)
 	rt_exit(2);
 }
 
+static NORETURN void goexitdefers(G *g);
+
 static NORETURN void gopanic(Panic *p)
 {
 	G *g = rt_getg();
+	bool goexit = false;
 	gort_frame *f;
 
 	if (g == NULL)
@@ -405,8 +408,13 @@ static NORETURN void gopanic(Panic *p)
 	if (f == NULL)
 		fatalpanic(g->panic, g->goid);
 	g->panic = p->link;
-	while (g->panic != NULL && g->panic->aborted)
+	while (g->panic != NULL && g->panic->aborted) {
+		if (g->panic->goexit)   // a recovered panic does not cancel
+			goexit = true;  //   a Goexit (Go 1.14): it goes on
 		g->panic = g->panic->link;
+	}
+	if (goexit)
+		goexitdefers(g);
 	recovery(f);
 }
 
@@ -452,13 +460,18 @@ void gort_panicv(void *value, void (*print)(void *value))
 	rt_panicv(value, print);
 }
 
-void gort_goexit(void)
+// goexitdefers runs every pending deferred call of g, then ends it.
+static NORETURN void goexitdefers(G *g)
 {
-	G *g = deferg();
 	Panic p = {.goexit = true, .link = g->panic};
 
 	g->panic = &p;
 	rundefers(g, &p);
 	g->panic = NULL;
 	rt_goexit();
+}
+
+void gort_goexit(void)
+{
+	goexitdefers(deferg());
 }

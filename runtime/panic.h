@@ -64,9 +64,10 @@
 // the signal handlers (signal_linux.c: nil dereference, division by zero)
 // start ordinary panics; "fatal error:"s (rt_throw) are never panics.
 //
-// Not yet: a Goexit interrupted by a recovered panic does not resume; the
-// pools must not be touched by a goroutine that could be preempted in the
-// middle (no preemption exists yet: see the preemption work).
+// A panic that aborts a Goexit and is then recovered does not cancel the
+// Goexit (Go 1.14): the remaining deferred calls run and the goroutine
+// ends.  Not yet: the pools must not be touched by a goroutine that could
+// be preempted in the middle (no preemption exists yet).
 #ifndef GORT_PANIC_H
 #define GORT_PANIC_H
 

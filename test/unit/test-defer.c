@@ -352,6 +352,44 @@ static void goexitmain(void *arg)
 	RTCHECK(v == NULL);     // recover returns nothing during Goexit
 }
 
+// A panic that aborts a Goexit, recovered further out, does not cancel
+// the Goexit: the goroutine still ends after its remaining defers.
+static void exitthenpanic(void)
+{
+	GORT_DEFERS;
+	GORT_DEFER(panicB, NULL, 0);
+	gort_goexit();
+}
+
+static void recoversinside(void)
+{
+	GORT_DEFERS;
+	GORT_DEFER(logc, "d", 1);
+	GORT_DEFER(outerrecover, NULL, 0);
+	exitthenpanic();
+}
+
+static void goexitrecovered(void *arg)
+{
+	GORT_DEFERS;
+	GORT_DEFER(senddone, NULL, 0);
+	recoversinside();
+	logc("!");              // never: the Goexit goes on
+}
+
+static void goexitpanicmain(void *arg)
+{
+	void *v;
+
+	resetlog();
+	recovered = NULL;
+	done = gort_chan_make(sizeof(void *), 0);
+	gort_go(goexitrecovered, NULL);
+	gort_chan_recv(done, &v);
+	RTCHECK(v != NULL && strcmp(v, "B") == 0);
+	RTCHECK(strcmp(logbuf, "d") == 0);
+}
+
 // Goexit deep in a segmented stack: the goroutine's segments all go back.
 static NOINLINE void exitdeep(int n)
 {
@@ -396,6 +434,7 @@ START_TEST(goexit_runs_every_pending_defer)
 	rtcheck_prog_ok(goexitmain, 1);
 	rtcheck_prog_ok(goexitmain, 2);
 	rtcheck_prog_ok(goexitdeepmain, 1);
+	rtcheck_prog_ok(goexitpanicmain, 1);
 }
 END_TEST
 
