@@ -356,6 +356,47 @@ rt_cgate_pool_end:
 rt_cgate_table:
 	.space	CGATE_COUNT * CGATE_SIZE
 
+// ---- defer frames ----
+
+// int gort_frame_enter(gort_frame *f)  -- returns twice
+// Save in f what resuming the caller just after this call needs: the
+// callee-saved registers, the caller's sp and resume address, and the TLS
+// stack limit (the limit of the segment the caller's frame lies in).
+// Returns 0; rt_frame_resume(f) returns from it again with 1.  No stack
+// is touched, so it may be called by any frame.  Clobbers: eax, ecx.
+// FRAME_CTX layout: ebx esi edi ebp sp pc limit.
+EXPORT(gort_frame_enter)
+	movl	4(%esp), %eax
+	movl	%ebx, 0(%eax)
+	movl	%esi, 4(%eax)
+	movl	%edi, 8(%eax)
+	movl	%ebp, 12(%eax)
+	leal	4(%esp), %ecx
+	movl	%ecx, 16(%eax)
+	movl	(%esp), %ecx
+	movl	%ecx, 20(%eax)
+	movl	%gs:TLS_LIMIT, %ecx
+	movl	%ecx, 24(%eax)
+	xorl	%eax, %eax
+	ret
+END(gort_frame_enter)
+
+// void rt_frame_resume(gort_frame *f)  -- does not return
+// Return from f's gort_frame_enter once more, with 1: limit first, then
+// the registers and sp.  The frame that called it must still be live.
+TEXT(rt_frame_resume)
+	movl	4(%esp), %edx
+	movl	24(%edx), %ecx
+	movl	%ecx, %gs:TLS_LIMIT
+	movl	0(%edx), %ebx
+	movl	4(%edx), %esi
+	movl	8(%edx), %edi
+	movl	12(%edx), %ebp
+	movl	16(%edx), %esp
+	movl	$1, %eax
+	jmp	*20(%edx)
+END(rt_frame_resume)
+
 // ---- small helpers ----
 
 // uintptr rt_getsp(void): the caller's sp just before its call.

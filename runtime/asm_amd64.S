@@ -385,6 +385,49 @@ rt_cgate_pool_end:
 rt_cgate_table:
 	.space	CGATE_COUNT * CGATE_SIZE
 
+// ---- defer frames ----
+
+// int gort_frame_enter(gort_frame *f)  -- returns twice
+// Save in f what resuming the caller just after this call needs: the
+// callee-saved registers, the caller's sp and resume address, and the TLS
+// stack limit (the limit of the segment the caller's frame lies in).
+// Returns 0; rt_frame_resume(f) returns from it again with 1.  No stack
+// is touched, so it may be called by any frame.  Clobbers: rax.
+// FRAME_CTX layout: rbx rbp r12 r13 r14 r15 sp pc limit.
+EXPORT(gort_frame_enter)
+	movq	%rbx, 0(%rdi)
+	movq	%rbp, 8(%rdi)
+	movq	%r12, 16(%rdi)
+	movq	%r13, 24(%rdi)
+	movq	%r14, 32(%rdi)
+	movq	%r15, 40(%rdi)
+	leaq	8(%rsp), %rax
+	movq	%rax, 48(%rdi)
+	movq	(%rsp), %rax
+	movq	%rax, 56(%rdi)
+	movq	%fs:TLS_LIMIT, %rax
+	movq	%rax, 64(%rdi)
+	xorl	%eax, %eax
+	ret
+END(gort_frame_enter)
+
+// void rt_frame_resume(gort_frame *f)  -- does not return
+// Return from f's gort_frame_enter once more, with 1: limit first, then
+// the registers and sp.  The frame that called it must still be live.
+TEXT(rt_frame_resume)
+	movq	64(%rdi), %rax
+	movq	%rax, %fs:TLS_LIMIT
+	movq	0(%rdi), %rbx
+	movq	8(%rdi), %rbp
+	movq	16(%rdi), %r12
+	movq	24(%rdi), %r13
+	movq	32(%rdi), %r14
+	movq	40(%rdi), %r15
+	movq	48(%rdi), %rsp
+	movl	$1, %eax
+	jmpq	*56(%rdi)
+END(rt_frame_resume)
+
 // ---- small helpers ----
 
 // uintptr rt_getsp(void): the caller's sp just before its call.

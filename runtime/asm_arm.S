@@ -325,6 +325,44 @@ rt_cgate_pool_end:
 rt_cgate_table:
 	.space	CGATE_COUNT * CGATE_SIZE
 
+// ---- defer frames ----
+
+// int gort_frame_enter(gort_frame *f)  -- returns twice
+// Save in f what resuming the caller just after this call needs: the
+// callee-saved registers, the caller's sp and resume address, and the TLS
+// stack limit (the limit of the segment the caller's frame lies in).
+// Returns 0; rt_frame_resume(f) returns from it again with 1.  No stack
+// is touched, so it may be called by any frame.  Clobbers: r0, r1.
+// FRAME_CTX layout: r4-r11 sp lr limit (pad) d8-d15.
+EXPORT(gort_frame_enter)
+	stmia	r0, {r4-r11}
+	str	sp, [r0, #32]
+	str	lr, [r0, #36]
+	mrc	p15, 0, r1, c13, c0, 3
+	ldr	r1, [r1, #TLS_LIMIT]
+	str	r1, [r0, #40]
+	add	r1, r0, #48
+	vstmia	r1, {d8-d15}
+	mov	r0, #0
+	bx	lr
+END(gort_frame_enter)
+
+// void rt_frame_resume(gort_frame *f)  -- does not return
+// Return from f's gort_frame_enter once more, with 1: limit first, then
+// the registers and sp.  The frame that called it must still be live.
+TEXT(rt_frame_resume)
+	mrc	p15, 0, r1, c13, c0, 3
+	ldr	r2, [r0, #40]
+	str	r2, [r1, #TLS_LIMIT]
+	add	r1, r0, #48
+	vldmia	r1, {d8-d15}
+	ldmia	r0, {r4-r11}
+	ldr	sp, [r0, #32]
+	ldr	lr, [r0, #36]
+	mov	r0, #1
+	bx	lr
+END(rt_frame_resume)
+
 // ---- small helpers ----
 
 // uintptr rt_getsp(void): the caller's sp at its call.

@@ -9,6 +9,7 @@
 #include "atomic.h"
 #include "malloc.h"
 #include "mgc.h"
+#include "panic.h"
 #include "proc.h"
 #include "stack.h"
 #include "gort.h"
@@ -781,6 +782,7 @@ static void collect(void)
 	t1 = rt_nanotime();
 	finishsweep();
 	rt_mcache_flushall();
+	rt_clear_deferpools();
 	t2 = rt_nanotime();
 	live = mark(nproc);
 	live += finalize();

@@ -302,6 +302,7 @@ static NOSPLIT void *mstart(void *arg)
 	rt_setlimit(0);
 	rt_m = m;
 	m->limitslot = rt_limitslot();
+	rt_signalstack(m);
 	m->g0top = rt_getsp() - G0Margin;
 	acquirep(m->nextp);
 	m->nextp = NULL;
@@ -529,6 +530,8 @@ G *rt_newproc(void (*fn)(void *), void *arg)
 	g->arg = arg;
 	g->param = NULL;
 	g->waitreason = NULL;
+	g->defer = NULL;
+	g->panic = NULL;
 	rt_gobuf_init(&g->sched, rt_segment_top(g->stack), gostart, g, goexittramp);
 	g->sched.limit = rt_segment_limit(g->stack);
 	g->system = false;
@@ -551,7 +554,10 @@ static void goexit0(void *arg)
 	g->fn = NULL;
 	g->arg = NULL;
 	g->param = NULL;
-	// Keep the first segment; the rest of the chain goes back now.
+	// A goroutine may end deep in its stack (gort_goexit): the segments
+	// it leaves go back as the returns would have given them.  Keep the
+	// first segment; the rest of the chain goes back now.
+	rt_stack_unwind(rt_stack_find(g->stack, g->sched.sp), g->stack);
 	if (g->stack->next != NULL) {
 		Segment *rest = g->stack->next;
 

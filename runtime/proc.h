@@ -59,6 +59,7 @@
 
 #include "runtime.h"
 #include "stack.h"
+#include "panic.h"
 
 typedef struct G G;
 typedef struct P P;
@@ -91,6 +92,8 @@ struct G {
 	// the only references to heap objects while the call runs.
 	uintptr syscallsp;
 	uintptr syscallregs[RegsSaved];
+	Defer   *defer;         // pending deferred calls, newest first (panic.h)
+	Panic   *panic;         // running panics, newest first
 };
 
 enum {
@@ -119,6 +122,8 @@ struct P {
 	uint32  schedtick;      // schedules: fairness, and sysmon's clock
 	uint32  syscalltick;    // system calls entered: sysmon's clock
 	struct MCache *mcache;  // the small-object cache of whoever runs on it
+	Defer   *deferpool[DeferClasses];      // free defer records by class
+	uint32  deferpoolcnt[DeferClasses];    //   (panic.h), no lock
 };
 
 typedef struct Sched {

@@ -7,7 +7,10 @@
 //   3. self-check what the rest of the runtime takes for granted (atomics,
 //      the TLS stack-limit slot), and throw if the machine disagrees;
 //   4. give this thread (the first M) its stack limit: 0, since the main
-//      thread's stack is a system stack on which split checks never fire.
+//      thread's stack is a system stack on which split checks never fire,
+//      and its signal stack;
+//   5. the heap (whose size classes the defer pools are checked against,
+//      panic.h), the C-call gates, and the fault handlers (signal_linux.c).
 // The offsets the assembly uses are checked here at compile time.
 #include <stdlib.h>
 
@@ -16,6 +19,7 @@
 #include "atomic.h"
 #include "stack.h"
 #include "malloc.h"
+#include "panic.h"
 
 _Static_assert(offsetof(Gobuf, sp) == GOBUF_SP, "asm.h GOBUF_SP");
 _Static_assert(offsetof(Gobuf, limit) == GOBUF_LIMIT, "asm.h GOBUF_LIMIT");
@@ -293,8 +297,10 @@ void rt_onsystemstack(void (*fn)(void *), void *arg)
 NOSPLIT void rt_minit(void)
 {
 	rt_setlimit(0);
-	if (rt_m == NULL)
+	if (rt_m == NULL) {
 		rt_m = rt_allocm();
+		rt_signalstack(rt_m);
+	}
 	rt_m->limitslot = rt_limitslot();
 }
 
@@ -314,8 +320,10 @@ void rt_boot(int argc, char **argv, char **envp)
 	rt_parseknobs(envp);
 	selfcheck();
 	rt_mallocinit();
+	rt_deferpool_check();
 	rt_minit();
 	rt_cgate_init();
+	rt_siginit();
 	if (rt_knobs.maxstack > 0)
 		rt_maxstack = rt_knobs.maxstack;
 	if (rt_knobs.stacksplit)
@@ -334,7 +342,7 @@ __attribute__((constructor)) static void boot(int argc, char **argv, char **envp
 // ---- death ----
 
 // crash dies by SIGABRT so that the system can write a core file.
-static NORETURN void crash(void)
+void rt_crash(void)
 {
 	KSigaction sa = {0};
 	uint32 set[2] = {1u << (SigAbort - 1), 0};
@@ -369,39 +377,13 @@ void rt_throwtrace(const char *msg, uintptr fp, struct Segment *seg)
 		rt_traceback(fp, seg);
 	}
 	if (rt_knobs.traceback >= TracebackCrash)
-		crash();
+		rt_crash();
 	rt_exit(2);
 }
 
 void rt_throw(const char *msg)
 {
 	rt_throwtrace(msg, 0, NULL);
-}
-
-// rt_panic reports a run-time error of the program (a misused channel, a
-// nil map...) as Go does: "panic: <msg>", the running goroutine and its
-// stack, exit status 2.  Until defer and recover exist, it cannot be
-// recovered.
-void rt_panic(const char *msg)
-{
-	static uint32 panicking;
-	uint64 goid = rt_curgoid();
-
-	if (rt_xadd32(&panicking, 1) > 1)
-		rt_throw("panic while panicking");
-	rt_prints("panic: ");
-	rt_prints(msg);
-	rt_printnl();
-	if (goid != 0 && rt_knobs.traceback > TracebackNone) {
-		rt_prints("\ngoroutine ");
-		rt_printuint(goid);
-		rt_prints(" [running]:\n");
-		rt_traceback((uintptr)__builtin_frame_address(0),
-			rt_segment_of(rt_getlimit()));
-	}
-	if (rt_knobs.traceback >= TracebackCrash)
-		crash();
-	rt_exit(2);
 }
 
 // ---- public ----
@@ -411,11 +393,6 @@ void rt_panic(const char *msg)
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
-
-void gort_panic(const char *msg)
-{
-	rt_panic(msg);
-}
 
 void gort_fatal(const char *msg)
 {

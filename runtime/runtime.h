@@ -99,6 +99,11 @@ struct M {
 	bool    spinning;       // looking for work, holding a P
 	struct P *oldp;         // the P it held before a system call
 	uintptr *limitslot;     // its TLS stack limit, which sysmon may poison
+	// Signals (signal_linux.c):
+	uintptr sigstack;       // base of its signal stack (sigaltstack)
+	const char *sigmsg;     // a fault turned panic, until sigpanic runs
+	uint32  sig;
+	uintptr sigcode, sigaddr, sigpc;
 };
 extern __thread M *rt_m __attribute__((tls_model("initial-exec")));
 
@@ -227,6 +232,7 @@ void    rt_sys_free(void *v, uintptr n);
 // ---- valgrind.c: stacks made known to valgrind (no-ops without it) ----
 uint32  rt_valgrind_stack_register(uintptr lo, uintptr hi);
 void    rt_valgrind_stack_deregister(uint32 id);
+void    rt_valgrind_stack_reset(uintptr lo, uintptr hi);
 
 // ---- lock_futex.c ----
 void    rt_lock(Lock *l);
@@ -252,7 +258,8 @@ uint64  rt_curgoid(void);       // the running goroutine's id, 0 if none
 void    rt_parseknobs(char **envp);
 bool    rt_streq(const char *a, const char *b);
 NORETURN void rt_throw(const char *msg);
-NORETURN void rt_panic(const char *msg);
+NORETURN void rt_panic(const char *msg);        // panic.c: a recoverable panic
+NORETURN void rt_crash(void);   // die by SIGABRT, for a core file
 struct Segment;
 NORETURN void rt_throwtrace(const char *msg, uintptr fp, struct Segment *seg);
 
@@ -260,6 +267,15 @@ NORETURN void rt_throwtrace(const char *msg, uintptr fp, struct Segment *seg);
 void    rt_cgate_init(void);
 int32   rt_cgate_lookup(const char *name);   // gate of an imported function, or -1
 uint32  rt_cgate_count(void);
+
+// ---- signal_linux.c, signal_linux_<arch>.c: faults ----
+void    rt_siginit(void);
+void    rt_signalstack(M *m);   // this thread takes m's signal stack
+void    rt_printsignal(uint32 sig, uintptr code, uintptr addr, uintptr pc);
+NORETURN void rt_divpanic(void);
+uintptr rt_sigctxt_pc(void *uc);        // of an interrupted context
+uintptr rt_sigctxt_fp(void *uc);
+void    rt_sigctxt_call(void *uc, uintptr fn);  // make it call fn from its pc
 
 // ---- traceback.c ----
 void    rt_printpc(uintptr pc);

@@ -311,3 +311,26 @@ NOSPLIT void rt_lessstack_slow(Segment *child)
 	rt_systemstack(release, child, rt_m->sysstacktop);
 }
 
+
+// rt_stack_unwind gives back the segments a recovery jumps out of, from
+// from (the segment the panic ran on) up to to (the recovering frame's),
+// exactly as the returns through __morestack would have: a segment its
+// parent keeps as the cached child stays cached; any other is freed with
+// its cached descendants.  Runs on the M's g0 stack.
+void rt_stack_unwind(Segment *from, Segment *to)
+{
+	Segment *s, *prev;
+
+	for (s = from; s != to; s = prev) {
+		if (s == NULL || s->prev == NULL)
+			rt_throw("recovery: the frame is not on this goroutine's stack");
+		prev = s->prev;
+		s->oldsp = 0;
+		if (prev->link == s)    // in use in an exact mode
+			prev->link = NULL;
+		if (prev->next != s)
+			freechain(s);
+		else
+			rt_valgrind_stack_reset((uintptr)s + SegHeader, (uintptr)s + s->size);
+	}
+}

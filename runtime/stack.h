@@ -122,6 +122,7 @@ Segment *rt_stack_find(Segment *first, uintptr sp);     // the one holding sp
 uintptr rt_segment_top(Segment *s);
 void    rt_stack_census(StackCensus *c);
 void    rt_stack_printsplits(void);
+void    rt_stack_unwind(Segment *from, Segment *to);    // for recovery (panic.c)
 
 // Called from __morestack only.
 Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp);

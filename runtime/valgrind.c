@@ -26,6 +26,13 @@ void rt_valgrind_stack_deregister(uint32 id)
 	VALGRIND_STACK_DEREGISTER(id);
 }
 
+// A stack left by a jump (a recovery) rather than by returns: what memcheck
+// thought of its dead part no longer holds.
+void rt_valgrind_stack_reset(uintptr lo, uintptr hi)
+{
+	VALGRIND_MAKE_MEM_UNDEFINED(lo, hi - lo);
+}
+
 #else
 uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
 {
@@ -33,6 +40,10 @@ uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
 }
 
 void rt_valgrind_stack_deregister(uint32 id)
+{
+}
+
+void rt_valgrind_stack_reset(uintptr lo, uintptr hi)
 {
 }
 

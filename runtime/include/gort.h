@@ -6,9 +6,9 @@
  * API; <gort/abi.h> is the narrower contract for compilers.  Everything
  * here is gort_-prefixed and compiles as C99 and as C++.
  *
- * What is here so far: goroutines, the garbage-collected heap, the
- * version.  Channels, select, sleep and defer are next (docs/index.md
- * lists the state of each subsystem).
+ * What is here: goroutines, channels, select, time, defer/panic/recover,
+ * the garbage-collected heap, the version (docs/index.md lists the state
+ * of each subsystem).
  */
 #ifndef GORT_H
 #define GORT_H
@@ -99,6 +99,71 @@ typedef struct gort_case {
 #define GORT_RECV(ch, p) {(ch), GORT_CASE_RECV, (void *)(p), 0}
 
 GORT_EXPORT int gort_select(gort_case *cases, int ncases, int block);
+
+/* ---- Defer, panic, recover ----
+ *
+ * As in Go.  A function that defers says so once, at the top of its body,
+ * with GORT_DEFERS (or GORT_DEFERS_RETURN(value) if it returns a value);
+ * GORT_DEFER(fn, &arg, sizeof arg) then schedules fn(copy of arg) to run
+ * when the function returns, by any path: a return statement, falling off
+ * the end, or a panic passing through.  Deferred calls run last in, first
+ * out.  The argument block is copied when GORT_DEFER runs (up to any size).
+ *
+ *     static void unlock(void *mu) { gort_mutex_unlock(*(gort_mutex **)mu); }
+ *     void work(gort_mutex *mu) {
+ *             GORT_DEFERS;
+ *             gort_mutex_lock(mu);
+ *             GORT_DEFER(unlock, &mu, sizeof mu);
+ *             ...                 (every return unlocks)
+ *     }
+ *
+ * gort_panic(msg) and gort_panicv(value, print) start a panic: the
+ * goroutine's deferred calls run, newest first; if none recovers, the
+ * program prints "panic: " and the value (print(value), or the string),
+ * the goroutine's stack, and exits with status 2.  Run-time errors
+ * (send on a closed channel, a nil pointer dereference, an integer
+ * division by zero...) panic the same way.
+ *
+ * gort_recover(), called directly by a deferred function while a panic
+ * runs it, stops the panic and returns its value (for gort_panic, the
+ * message; for run-time errors, their message, "runtime error: ...").
+ * The function that deferred the recovering call then returns normally to
+ * its caller, after its remaining deferred calls: a void function
+ * returns, GORT_DEFERS_RETURN(value) returns value (declare what it reads
+ * volatile if the deferred call sets it).  Anywhere else gort_recover()
+ * returns NULL and does nothing.  (It is a macro that hands over the
+ * caller's frame: a static helper the compiler inlines into the deferred
+ * function counts as that function.)
+ *
+ * gort_goexit ends the calling goroutine after running all its deferred
+ * calls (Go's runtime.Goexit).
+ *
+ * Needs GCC or clang (the cleanup attribute runs the deferred calls on
+ * return).  Compilers use <gort/abi.h>'s entry points directly.
+ */
+typedef struct gort_frame {     /* the resume context of a deferring frame */
+	void *ctx_[__SIZEOF_POINTER__ == 8 ? 10 : 28];
+} gort_frame;
+
+GORT_EXPORT int gort_frame_enter(gort_frame *f) __attribute__((returns_twice));
+GORT_EXPORT void gort_deferreturn(gort_frame *f);
+GORT_EXPORT void gort_deferproc(gort_frame *f, void (*fn)(void *),
+	const void *args, size_t size);
+
+#define GORT_DEFERS_RETURN(value) \
+	gort_frame gort_frame_ __attribute__((cleanup(gort_deferreturn))); \
+	if (gort_frame_enter(&gort_frame_) != 0) \
+		return value
+#define GORT_DEFERS GORT_DEFERS_RETURN()
+#define GORT_DEFER(fn, args, size) \
+	gort_deferproc(&gort_frame_, (fn), (args), (size))
+
+GORT_EXPORT void gort_panic(const char *msg) __attribute__((noreturn));
+GORT_EXPORT void gort_panicv(void *value, void (*print)(void *value))
+	__attribute__((noreturn));
+GORT_EXPORT void *gort_recover_frame(void *fp);
+#define gort_recover() gort_recover_frame(__builtin_frame_address(0))
+GORT_EXPORT void gort_goexit(void) __attribute__((noreturn));
 
 /* ---- Time ----
  *

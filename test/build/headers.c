@@ -3,6 +3,21 @@
 #include <gort.h>
 #include <gort/abi.h>
 
+/* Defer's macros compile as strict C99 too (not called: it needs a
+ * goroutine). */
+static void noop(void *arg)
+{
+	(void)arg;
+}
+
+int deferring(int x);
+int deferring(int x)
+{
+	GORT_DEFERS_RETURN(-1);
+	GORT_DEFER(noop, &x, sizeof x);
+	return gort_recover() == 0 ? x : 0;
+}
+
 int main(void)
 {
 	static const unsigned char mask[] = {1};

@@ -59,9 +59,51 @@ GORT_EXPORT void gort_semrelease(uint32_t *addr);
  *    source order; the runtime picks at random among ready cases). */
 GORT_EXPORT void gort_newproc(void (*fn)(void *), const void *args, size_t size);
 
-/* 6. Dying as Go does: gort_panic("msg") prints "panic: msg" and the
- *    goroutine's stack; gort_fatal("msg") prints "fatal error: msg". */
-GORT_EXPORT void gort_panic(const char *msg) __attribute__((noreturn));
+/* 6. Dying as Go does: gort_panic("msg") starts a panic (gort.h: it may
+ *    be recovered); gort_fatal("msg") prints "fatal error: msg" and the
+ *    goroutine's stack, and exits with status 2: it cannot be recovered. */
 GORT_EXPORT void gort_fatal(const char *msg) __attribute__((noreturn));
+
+/* 8. Defer, panic, recover.  A function that defers owns a gort_frame (in
+ *    its own frame) holding the context that resumes it after a recovery.
+ *    The sequence to emit, for
+ *        func f() (r int) { defer g(a, b); ...; return x }
+ *    is:
+ *        gort_frame fr;
+ *        if (gort_frame_enter(&fr) != 0)     // 1: a deferred call recovered
+ *                goto ret;                   //    a panic: return normally
+ *        ...
+ *        gort_deferproc(&fr, g_thunk, &argblock, sizeof argblock);
+ *        ...
+ *        r = x;                              // results live in memory the
+ *    ret:                                    // deferred calls can reach
+ *        gort_deferreturn(&fr);              // runs fr's pending defers, LIFO
+ *        return r;
+ *    - gort_frame_enter saves the callee-saved registers, sp, the resume
+ *      address and the stack limit; it returns 0.  When a deferred call of
+ *      this frame recovers, the runtime frees every stack segment above
+ *      the frame's, installs the frame's limit and returns from
+ *      gort_frame_enter a second time, with 1, on the frame's own stack.
+ *      Locals modified after the first return must be kept in memory
+ *      (volatile in C) if the code after the resume reads them.
+ *    - gort_deferproc copies size bytes of arguments into a record (from a
+ *      per-P pool by size class, or the heap) and pushes it on the
+ *      goroutine's defer list; at run time fn(copy) is called.
+ *    - gort_deferproc_stack is the same with a record the caller provides,
+ *      in its frame, and an argument block that stays where it is: no
+ *      allocation, no copy.  Both must live until gort_deferreturn(&fr);
+ *      use it only for a defer that runs at most once per call (not in a
+ *      loop).
+ *    - gort_deferreturn must run on every return path (after the resume
+ *      too); calling it with no pending defers costs a load and a compare.
+ *    - recover: gort_recover_frame(fp), with fp the calling function's own
+ *      frame pointer (its frame record), returns the panic's value if that
+ *      function was called directly by the panic to run a deferred call,
+ *      and marks the panic recovered; otherwise NULL.
+ *    - Panic values are a pointer and a printer: gort_panicv(v, print).
+ */
+typedef struct gort_defer { void *priv_[8]; } gort_defer;
+GORT_EXPORT void gort_deferproc_stack(gort_frame *f, gort_defer *d,
+	void (*fn)(void *), void *args);
 
 #endif
