@@ -53,6 +53,12 @@ static inline uint32 rt_xchg32(uint32 *p, uint32 v)
 	return old;
 }
 
+// rt_fence orders every memory access before it before every one after.
+static inline void rt_fence(void)
+{
+	AO_nop_full();
+}
+
 // ---- pointer-sized words ----
 
 static inline uintptr rt_loadp(const uintptr *p)

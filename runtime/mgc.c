@@ -113,6 +113,8 @@ static Workbuf *getfull(void)
 {
 	Workbuf *b;
 
+	uint32 spins = 0;
+
 	rt_lock(&work.lock);
 	work.nwait++;
 	for (;;) {
@@ -128,7 +130,10 @@ static Workbuf *getfull(void)
 			return NULL;
 		}
 		rt_unlock(&work.lock);
-		rt_procyield(20);
+		if (++spins < 16)
+			rt_procyield(20);
+		else
+			rt_sched_yield();       // let a worker with work run
 		rt_lock(&work.lock);
 	}
 }
@@ -479,25 +484,34 @@ static void fingrow(void)
 		rt_sys_free(old, oldcap * sizeof(Finalizer));
 }
 
+// runone runs the first queued finalizer; false if there is none (and
+// fins.lock is then held).  A function of its own, so that once it has
+// returned no frame of the finalizer goroutine holds the object.
+static NOINLINE bool runone(void)
+{
+	uintptr fn, obj;
+
+	rt_lock(&fins.lock);
+	if (finq.n == 0)
+		return false;
+	fn = finq.q[2 * finq.head];
+	obj = finq.q[2 * finq.head + 1];
+	finq.q[2 * finq.head] = finq.q[2 * finq.head + 1] = 0;
+	finq.head++;
+	if (--finq.n == 0)
+		finq.head = 0;
+	rt_unlock(&fins.lock);
+	((void (*)(void *))fn)((void *)obj);
+	return true;
+}
+
 static void runfinq(void *arg)
 {
 	for (;;) {
-		uintptr fn, obj;
-
-		rt_lock(&fins.lock);
-		if (finq.n == 0) {
+		if (!runone()) {
 			fingwait = true;
 			rt_park("finalizer wait", &fins.lock);
-			continue;
 		}
-		fn = finq.q[2 * finq.head];
-		obj = finq.q[2 * finq.head + 1];
-		finq.q[2 * finq.head] = finq.q[2 * finq.head + 1] = 0;
-		finq.head++;
-		if (--finq.n == 0)
-			finq.head = 0;
-		rt_unlock(&fins.lock);
-		((void (*)(void *))fn)((void *)obj);
 	}
 }
 
@@ -573,7 +587,7 @@ static uint64 finalize(void)
 
 	if (fins.n == 0)
 		return 0;
-	work.nproc = 1;
+	work.nproc = 1;         // drain alone: getfull ends when this one waits
 	work.nwait = 0;
 	w->marked = 0;
 	w->wbuf = getempty();
@@ -581,6 +595,7 @@ static uint64 finalize(void)
 		if (fins.tab[i].obj > Tombstone && !testmark(wordof(fins.tab[i].obj)))
 			scanobj(w, fins.tab[i].obj);
 	drain(w);
+	work.nwait = 0;
 	w->wbuf = getempty();
 	for (i = 0; i < fins.cap; i++) {
 		Finalizer *f = &fins.tab[i];
@@ -610,7 +625,8 @@ bool rt_ismarked(void *p)
 static struct {
 	uintptr cursor;         // next arena page to look at (atomic)
 	uint32  active;         // sweepers at work (atomic)
-	Note    note;           // the background sweeper sleeps here
+	uint32  sleeping;       // the background sweeper is on note (CAS 1 -> 0 wakes)
+	Note    note;
 	uint32  started;
 	int64   ns;             // time the background sweeper spent
 } sweep;
@@ -704,9 +720,11 @@ bool rt_sweepone(void)
 	if (i >= npages)
 		return false;
 	s = h->spans[i];
-	if (s != NULL && s->start == ((uintptr)h->arena_start >> PageShift) + i &&
-	    s->state == MSpanInUse && rt_load32(&s->sweepgen) == sg - 2 &&
-	    rt_cas32(&s->sweepgen, sg - 2, sg - 1))
+	if (s == NULL || s->start != ((uintptr)h->arena_start >> PageShift) + i ||
+	    s->state != MSpanInUse)
+		return true;
+	rt_fence();             // state before sweepgen: see rt_mheap_alloc
+	if (rt_load32(&s->sweepgen) == sg - 2 && rt_cas32(&s->sweepgen, sg - 2, sg - 1))
 		rt_sweepspan(s);
 	return true;
 }
@@ -717,8 +735,11 @@ static void *bgsweep(void *arg)
 	for (;;) {
 		int64 t0;
 
-		rt_notesleep(&sweep.note);
 		rt_noteclear(&sweep.note);
+		rt_store32(&sweep.sleeping, 1);
+		if (rt_loadp(&sweep.cursor) >= (uintptr)(rt_mheap.arena_used - rt_mheap.arena_start) >> PageShift ||
+		    !rt_cas32(&sweep.sleeping, 1, 0))
+			rt_notesleep(&sweep.note);      // no new work, or woken meanwhile
 		t0 = rt_nanotime();
 		for (;;) {
 			bool more;
@@ -774,8 +795,16 @@ static void collect(void)
 	MHeap *h = &rt_mheap;
 	int64 t0, t1, t2, t3, t4, bgsweep_ns;
 	uint64 before = h->heaplive, live;
-	uint32 nproc = rt_sched.nprocs < GcMaxProcs ? rt_sched.nprocs : GcMaxProcs;
+	uint32 nproc = rt_sched.nprocs;
 	uintptr goal;
+
+	// Helpers pay off on a big heap only, and never beyond the CPUs.
+	if (nproc > (uint32)rt_ncpu())
+		nproc = (uint32)rt_ncpu();
+	if (nproc > GcMaxProcs)
+		nproc = GcMaxProcs;
+	if (before < GcParallelMin)
+		nproc = 1;
 
 	t0 = rt_nanotime();
 	rt_stoptheworld();
@@ -810,7 +839,8 @@ static void collect(void)
 		sweep.started = 1;
 		rt_startthread(bgsweep, NULL, "cannot create the sweeper thread");
 	}
-	rt_notewakeup(&sweep.note);
+	if (rt_cas32(&sweep.sleeping, 1, 0))
+		rt_notewakeup(&sweep.note);
 }
 
 static void gc0(void *arg)

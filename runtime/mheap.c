@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "runtime.h"
+#include "atomic.h"
 #include "malloc.h"
 
 MHeap rt_mheap;
@@ -296,8 +297,12 @@ static void alloc0(void *arg)
 	rt_lock(&h->lock);
 	s = alloclocked(h, r->npages);
 	if (s != NULL) {
+		// The sweeper reads state, then sweepgen, without the lock: the
+		// new generation must be visible before the new state, or a
+		// stale generation would look like a span to sweep (mgc.c).
+		rt_store32(&s->sweepgen, h->sweepgen);
+		rt_fence();
 		s->state = r->state;
-		s->sweepgen = h->sweepgen;
 		s->incache = 0;
 		s->freeindex = 0;
 		s->freelist = NULL;

@@ -168,6 +168,13 @@ static void pidleput(P *p)
 {
 	if (p->m != NULL)
 		p->m->mcache = p->m->ownmcache;
+	if (rt_sched.gcwaiting) {       // the world is stopping: stop it instead
+		p->m = NULL;
+		rt_store32(&p->status, Pgcstop);
+		if (--rt_sched.stopwait == 0)
+			rt_notewakeup(&rt_sched.stopnote);
+		return;
+	}
 	rt_store32(&p->status, Pidle);
 	p->m = NULL;
 	p->link = rt_sched.pidle;

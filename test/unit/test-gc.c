@@ -1,0 +1,550 @@
+// test-gc.c: the collector (mgc.h).
+//
+// Whether an object was freed is seen through its finalizer.  Objects a
+// test means to drop are made in NOINLINE helpers, so no live frame keeps
+// a copy of the pointer (the stacks are scanned conservatively; dead
+// frames below the saved sp are not scanned at all).
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gort.h"
+#include "rtcheck.h"
+#include "runtime.h"
+#include "atomic.h"
+#include "malloc.h"
+#include "mgc.h"
+#include "proc.h"
+
+#if GORT_VALGRIND
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+typedef struct Obj {
+	uintptr id;
+	struct Obj *next;
+	uintptr pad[6];
+} Obj;
+
+// scale: the work of a test, a hundredth of it when the collector runs
+// every few allocations (meson test --setup gcstress).
+static long scale(long n)
+{
+	return rt_knobs.gcstress > 0 ? n / 100 : n;
+}
+
+static uint32 finalized[64];
+static uint32 finorder[64], nfinorder;
+
+static void fin(void *p)
+{
+	Obj *o = p;
+
+	rt_xadd32(&finalized[o->id], 1);
+	finorder[rt_xadd32(&nfinorder, 1) - 1] = (uint32)o->id;
+}
+
+static NOINLINE Obj *newobj(uintptr id, bool withfin)
+{
+	Obj *o = gort_new(Obj);
+
+	o->id = id;
+	if (withfin)
+		gort_setfinalizer(o, fin);
+	return o;
+}
+
+static NOINLINE void dropobj(uintptr id)
+{
+	newobj(id, true);
+}
+
+// collectuntil collects until finalizer id has run, or gives up.
+static bool collectuntil(uintptr id)
+{
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		gort_gc();
+		gort_sleep(1000000);    // the finalizer goroutine runs
+		if (rt_load32(&finalized[id]) != 0)
+			return true;
+	}
+	return false;
+}
+
+// ---- what is freed, what is kept ----
+
+static void unreachablemain(void *arg)
+{
+	gort_gcstats st;
+
+	dropobj(1);
+	RTCHECK(collectuntil(1));
+	RTCHECK(finalized[1] == 1);
+	gort_gc();              // finds it dead...
+	gort_gc();              // ... and has swept it before marking
+	gort_read_gcstats(&st);
+	RTCHECK(st.numgc >= 2 && st.freed > 0);
+}
+
+START_TEST(an_unreachable_object_is_finalized_then_freed)
+{
+	rtcheck_prog_ok(unreachablemain, 1);
+	rtcheck_prog_ok(unreachablemain, 3);
+}
+END_TEST
+
+static Obj *global;
+
+static void globalmain(void *arg)
+{
+	global = newobj(2, true);
+	global->next = newobj(3, true);
+	gort_gc();
+	gort_gc();
+	gort_sleep(2000000);
+	RTCHECK(finalized[2] == 0 && finalized[3] == 0);
+	RTCHECK(global->id == 2 && global->next->id == 3);
+	global = NULL;
+	RTCHECK(collectuntil(2));
+	RTCHECK(collectuntil(3));
+}
+
+START_TEST(globals_keep_objects_alive_until_dropped)
+{
+	rtcheck_prog_ok(globalmain, 2);
+}
+END_TEST
+
+// A pointer held only by a frame deep down the stack survives
+// collections made 3000 frames (several segments) above it.
+static NOINLINE uintptr deep(int n)
+{
+	volatile char pad[96];
+
+	pad[0] = (char)n;
+	if (n == 0) {
+		gort_gc();
+		gort_gc();
+		return (uintptr)pad[0];
+	}
+	return deep(n - 1) + (uintptr)pad[0] - (uintptr)(char)n;
+}
+
+static NOINLINE uintptr holdanddive(int n)
+{
+	Obj *volatile mine = newobj(5, true);
+	uintptr r = deep(n);
+
+	gort_sleep(2000000);
+	RTCHECK(finalized[5] == 0 && mine->id == 5);
+	return r + mine->id;
+}
+
+static void oldsegmain(void *arg)
+{
+	StackCensus c;
+
+	RTCHECK(holdanddive(3000) == 5);
+	rt_stack_census(&c);
+	RTCHECK(c.slowsplits > 0);      // it did cross segments
+	RTCHECK(collectuntil(5));       // and, once dropped, it goes
+}
+
+START_TEST(stacks_keep_objects_alive_across_segments)
+{
+	rtcheck_prog_ok(oldsegmain, 1);
+	rtcheck_prog_ok(oldsegmain, 2);
+}
+END_TEST
+
+// ---- heap chains, precise and conservative objects, cycles ----
+
+enum { ChainLen = 100000 };    // scaled: chainlen
+
+static Obj *chain;
+
+static void chainmain(void *arg)
+{
+	Obj *o;
+	uintptr i, sum = 0, chainlen = (uintptr)scale(ChainLen);
+	int round;
+
+	for (i = 0; i < chainlen; i++) {
+		o = gort_new(Obj);
+		o->id = i;
+		o->next = chain;
+		chain = o;
+	}
+	for (round = 0; round < 3; round++) {
+		gort_gc();
+		for (i = 0; i < chainlen; i++)  // garbage that reuses freed slots
+			((Obj *)gort_alloc(sizeof(Obj)))->pad[0] = ~(uintptr)0;
+	}
+	for (o = chain, i = chainlen; o != NULL; o = o->next) {
+		RTCHECK(o->id == --i && o->pad[0] == 0);
+		sum += o->id;
+	}
+	RTCHECK(i == 0 && sum == chainlen * (chainlen - 1) / 2);
+}
+
+START_TEST(a_long_heap_chain_survives_while_garbage_reuses_the_heap)
+{
+	rtcheck_prog_ok(chainmain, 1);
+	rtcheck_prog_ok(chainmain, 4);
+}
+END_TEST
+
+typedef struct Pair {
+	uintptr notptr;         // a pointer-sized number
+	void *ptr;
+} Pair;
+
+static const unsigned char pairmask[] = {0x2};
+static const gort_type pairtype = {sizeof(Pair), pairmask};
+static Pair *pair;
+static void **holder;
+
+static NOINLINE void makepair(void)
+{
+	pair = gort_alloc_typed(&pairtype, 1);
+	pair->notptr = (uintptr)newobj(6, true);        // not a reference
+	pair->ptr = newobj(7, true);
+	holder = gort_alloc(2 * sizeof(void *));
+	holder[0] = (char *)newobj(8, true) + 12;       // interior pointer
+}
+
+static void precisemain(void *arg)
+{
+	makepair();
+	RTCHECK(collectuntil(6));
+	gort_gc();
+	gort_sleep(2000000);
+	RTCHECK(finalized[7] == 0 && ((Obj *)pair->ptr)->id == 7);
+	RTCHECK(finalized[8] == 0 && ((Obj *)((char *)holder[0] - 12))->id == 8);
+}
+
+START_TEST(typed_objects_are_scanned_precisely_untyped_ones_conservatively)
+{
+	rtcheck_prog_ok(precisemain, 1);
+}
+END_TEST
+
+static NOINLINE void makecycle(void)
+{
+	Obj *a = newobj(0, false), *b = newobj(0, false);
+
+	a->next = b;
+	b->next = a;
+	a->pad[0] = (uintptr)newobj(9, true);   // reachable only from the cycle
+}
+
+static void cyclemain(void *arg)
+{
+	makecycle();
+	RTCHECK(collectuntil(9));
+}
+
+START_TEST(an_unreachable_cycle_is_freed)
+{
+	rtcheck_prog_ok(cyclemain, 1);
+}
+END_TEST
+
+static NOINLINE void droplarge(void)
+{
+	Obj *o = gort_alloc(1 << 20);
+
+	o->id = 10;
+	gort_setfinalizer(o, fin);
+}
+
+static void largemain(void *arg)
+{
+	gort_memstats m;
+	int i;
+
+	droplarge();
+	RTCHECK(collectuntil(10));
+	for (i = 0; i < scale(20000) / 100; i++)       // 200 MB of 1 MB objects, dropped
+		memset(gort_alloc_noscan(1 << 20), 1, 1 << 20);
+	gort_read_memstats(&m);
+	RTCHECK(m.heap_sys < (64u << 20));
+}
+
+START_TEST(large_objects_are_freed_and_their_pages_reused)
+{
+	rtcheck_prog_ok(largemain, 1);
+}
+END_TEST
+
+// ---- finalizers ----
+
+static NOINLINE void makeorder(void)
+{
+	Obj *a = newobj(11, true);
+
+	a->next = newobj(12, true);
+}
+
+static void ordermain(void *arg)
+{
+	makeorder();
+	RTCHECK(collectuntil(11));
+	RTCHECK(finalized[12] == 0);    // a kept b alive this time
+	RTCHECK(collectuntil(12));
+	RTCHECK(nfinorder == 2 && finorder[0] == 11 && finorder[1] == 12);
+}
+
+static NOINLINE void makecleared(void)
+{
+	Obj *o = newobj(13, true);
+
+	gort_setfinalizer(o, NULL);
+	newobj(14, true);
+}
+
+static void clearmain(void *arg)
+{
+	makecleared();
+	RTCHECK(collectuntil(14));
+	RTCHECK(finalized[13] == 0);
+	RTCHECK(gort_numgoroutine() == 1);      // the finalizer goroutine is not counted
+}
+
+static Obj *resurrected;
+
+static void resurrect(void *p)
+{
+	resurrected = p;
+	rt_xadd32(&finalized[15], 1);
+}
+
+static NOINLINE void makeresurrect(void)
+{
+	Obj *o = newobj(15, false);
+
+	o->next = newobj(16, true);
+	gort_setfinalizer(o, resurrect);
+}
+
+static void resurrectmain(void *arg)
+{
+	int i;
+
+	makeresurrect();
+	RTCHECK(collectuntil(15));
+	for (i = 0; i < 3; i++)
+		gort_gc();
+	gort_sleep(2000000);
+	RTCHECK(resurrected->id == 15 && finalized[16] == 0 && resurrected->next->id == 16);
+}
+
+START_TEST(finalizers_run_in_order_can_be_cleared_and_may_resurrect)
+{
+	rtcheck_prog_ok(ordermain, 1);
+	rtcheck_prog_ok(clearmain, 2);
+	rtcheck_prog_ok(resurrectmain, 1);
+}
+END_TEST
+
+// ---- many goroutines at once ----
+
+enum { Workers = 8, Nodes = 20000 };
+
+static gort_chan *workdone;
+
+static void allocworker(void *arg)
+{
+	uintptr seed = (uintptr)arg, i, nodes = (uintptr)scale(Nodes);
+	int round;
+
+	for (round = 0; round < 5; round++) {
+		Obj *head = NULL, *o;
+
+		for (i = 0; i < nodes; i++) {
+			o = gort_new(Obj);
+			o->id = seed * 1000003 + i;
+			o->next = head;
+			head = o;
+		}
+		for (o = head, i = nodes; o != NULL; o = o->next)
+			RTCHECK(o->id == seed * 1000003 + --i);
+		RTCHECK(i == 0);
+	}
+	gort_chan_send(workdone, NULL);
+}
+
+static void manymain(void *arg)
+{
+	gort_gcstats st;
+	uintptr i;
+
+	workdone = gort_chan_make(0, Workers);
+	for (i = 0; i < Workers; i++)
+		gort_go(allocworker, (void *)i);
+	for (i = 0; i < Workers; i++)
+		gort_chan_recv(workdone, NULL);
+	gort_read_gcstats(&st);
+	RTCHECK(st.numgc > 0);
+}
+
+START_TEST(many_goroutines_allocate_while_the_collector_runs)
+{
+	rtcheck_prog_ok(manymain, 1);
+	rtcheck_prog_ok(manymain, 4);
+}
+END_TEST
+
+// ---- the heap stays flat ----
+
+enum { RingSize = 16384 };
+
+static void **ring;
+
+static void flatmain(void *arg)
+{
+	long n = scale(RUNNING_ON_VALGRIND ? 1000000 : 10000000), i, mid = 0;
+	gort_gcstats st;
+
+	ring = gort_alloc(RingSize * sizeof(void *));
+	for (i = 0; i < n; i++) {
+		ring[i % RingSize] = gort_alloc(64);
+		if (i == n / 10)
+			mid = rtcheck_rsspages();
+	}
+	gort_read_gcstats(&st);
+	RTCHECK(st.numgc >= 3);
+	// 10^7 allocations of 64 bytes (640 MB) with 1 MB live: no growth
+	// after the first tenth beyond a few MB.
+	RTCHECK((rtcheck_rsspages() - mid) * sysconf(_SC_PAGESIZE) < (8 << 20));
+}
+
+START_TEST(rss_stays_flat_over_ten_million_allocations)
+{
+	rtcheck_prog_ok(flatmain, 1);
+}
+END_TEST
+
+// ---- no stale references (seeds 001, 002) ----
+
+// The argument crossed a stack split (in stress mode, every call does)
+// and a channel; both keep scratch copies only while needed.
+static NOINLINE uintptr across(int n, Obj *o)
+{
+	volatile char pad[200];
+
+	pad[0] = 1;
+	if (n == 0)
+		return o->id + pad[0] - 1;
+	return across(n - 1, o) + pad[0] - 1;
+}
+
+static NOINLINE void passaround(gort_chan *c)
+{
+	Obj *o = newobj(17, true), *got = NULL;
+
+	RTCHECK(across(200, o) == 17);
+	gort_chan_send(c, &o);
+	gort_chan_recv(c, &got);
+	RTCHECK(got == o);
+}
+
+static NOINLINE void clobber(void)
+{
+	volatile char junk[4096];
+
+	memset((char *)junk, 0, sizeof junk);
+}
+
+static void stalemain(void *arg)
+{
+	gort_chan *c = gort_chan_make(sizeof(Obj *), 1);
+
+	passaround(c);
+	clobber();
+	RTCHECK(collectuntil(17));
+}
+
+START_TEST(runtime_scratch_fields_keep_nothing_alive)
+{
+	rtcheck_prog_ok(stalemain, 1);
+	rtcheck_prog_ok(stalemain, 2);
+}
+END_TEST
+
+// ---- knobs ----
+
+static void stressmain(void *arg)
+{
+	gort_gcstats st;
+	int i;
+
+	rt_knobs.gcstress = 3;
+	for (i = 0; i < 30; i++)
+		gort_alloc(16);
+	gort_read_gcstats(&st);
+	RTCHECK(st.numgc >= 9);
+}
+
+static void offmain(void *arg)
+{
+	gort_gcstats st;
+	int i;
+
+	rt_knobs.gcpercent = -1;
+	rt_knobs.gcstress = 0;
+	for (i = 0; i < 40; i++)
+		gort_alloc_noscan(1 << 20);
+	gort_read_gcstats(&st);
+	RTCHECK(st.numgc == 0);
+}
+
+static void tracemain(void *arg)
+{
+	rt_knobs.gctrace = 1;
+	gort_gc();
+	gort_gc();
+}
+
+START_TEST(gcstress_off_and_gctrace_knobs_work)
+{
+	char out[4096];
+	int st;
+
+	rtcheck_prog_ok(stressmain, 1);
+	rtcheck_prog_ok(offmain, 1);
+	st = rtcheck_prog(tracemain, 2, out, sizeof out);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", out);
+	ck_assert_msg(strncmp(out, "gc 1 @", 6) == 0 && strstr(out, "\ngc 2 @") != NULL &&
+		strstr(out, " KB live, goal ") != NULL && strstr(out, " P marking\n") != NULL, "%s", out);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("gc");
+	TCase *tc = tcase_create("gc");
+
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, an_unreachable_object_is_finalized_then_freed);
+	tcase_add_test(tc, globals_keep_objects_alive_until_dropped);
+	tcase_add_test(tc, stacks_keep_objects_alive_across_segments);
+	tcase_add_test(tc, a_long_heap_chain_survives_while_garbage_reuses_the_heap);
+	tcase_add_test(tc, typed_objects_are_scanned_precisely_untyped_ones_conservatively);
+	tcase_add_test(tc, an_unreachable_cycle_is_freed);
+	tcase_add_test(tc, large_objects_are_freed_and_their_pages_reused);
+	tcase_add_test(tc, finalizers_run_in_order_can_be_cleared_and_may_resurrect);
+	tcase_add_test(tc, many_goroutines_allocate_while_the_collector_runs);
+	tcase_add_test(tc, rss_stays_flat_over_ten_million_allocations);
+	tcase_add_test(tc, runtime_scratch_fields_keep_nothing_alive);
+	tcase_add_test(tc, gcstress_off_and_gctrace_knobs_work);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+RTCHECK_MAIN(make_suite)
