@@ -199,3 +199,171 @@ bool rt_syserr(uintptr r)
 {
 	return r > (uintptr)-4096;
 }
+
+// ---- the CPU quota of the process's cgroup ----
+//
+// A container limited to 1.5 CPUs by its cgroup still sees every CPU of
+// the machine in its affinity mask; running a P per CPU would only make
+// the kernel throttle it.  So the default P count is capped by the quota:
+// cgroup v2 writes "QUOTA PERIOD" in cpu.max ("max" for no quota); v1
+// splits them into cpu.cfs_quota_us (-1 for none) and cpu.cfs_period_us.
+// The hierarchies are looked for where systemd mounts them.
+
+// readnum reads an optionally negative decimal number at *p, skipping
+// blanks before it; false if there is none.
+static bool readnum(const char **p, const char *end, int64 *v)
+{
+	bool neg = false;
+	int64 n = 0;
+
+	while (*p < end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	if (*p < end && **p == '-') {
+		neg = true;
+		(*p)++;
+	}
+	if (*p == end || **p < '0' || **p > '9')
+		return false;
+	for (; *p < end && **p >= '0' && **p <= '9'; (*p)++) {
+		if (n > (INT64_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (**p - '0');
+	}
+	*v = neg ? -n : n;
+	return true;
+}
+
+// rt_cpuquota_parse reads "QUOTA PERIOD" (cpu.max, or v1's two files
+// joined by a space) and returns the CPUs the quota allows, rounded up: 0
+// for no quota ("max", or a negative quota) or text it does not
+// understand.
+int32 rt_cpuquota_parse(const char *s, uintptr n)
+{
+	const char *p = s, *end = s + n;
+	int64 quota, period, cpus;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p >= 3 && p[0] == 'm' && p[1] == 'a' && p[2] == 'x')
+		return 0;
+	if (!readnum(&p, end, &quota) || !readnum(&p, end, &period) || period <= 0)
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++;
+	if (p != end || quota <= 0)
+		return 0;
+	cpus = (quota + period - 1) / period;
+	return cpus > MaxGomaxprocs ? MaxGomaxprocs : (int32)cpus;
+}
+
+// readfile reads up to n-1 bytes of path into buf, NUL-terminated;
+// returns the bytes read, or -1.
+static intptr readfile(const char *path, char *buf, uintptr n)
+{
+	intptr got = 0, r;
+	int32 fd = rt_open(path, 0);
+
+	if (fd < 0)
+		return -1;
+	while ((uintptr)got < n - 1 && (r = rt_read(fd, buf + got, n - 1 - got)) > 0)
+		got += r;
+	rt_close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
+// join writes a, b and c into buf (n bytes); false if they do not fit.
+static bool join(char *buf, uintptr n, const char *a, const char *b, uintptr blen, const char *c)
+{
+	uintptr i = 0;
+
+	for (; *a != '\0'; a++)
+		if (i < n - 1)
+			buf[i++] = *a;
+	for (; blen > 0; b++, blen--)
+		if (i < n - 1)
+			buf[i++] = *b;
+	for (; *c != '\0'; c++)
+		if (i < n - 1)
+			buf[i++] = *c;
+	buf[i] = '\0';
+	return i < n - 1;
+}
+
+// quotaat returns the quota of the cgroup at path (inside the hierarchy
+// mounted at root; v1 when v1): its own, else its mount root's; 0: none.
+static int32 quotaat(const char *root, const char *path, uintptr plen, bool v1)
+{
+	char file[512], text[64], both[130];
+	intptr nq, np;
+	uint32 try;
+
+	for (try = 0; try < 2; try++, plen = 0) {
+		if (!v1) {
+			if (join(file, sizeof file, root, path, plen, "/cpu.max") &&
+			    (nq = readfile(file, text, sizeof text)) > 0)
+				return rt_cpuquota_parse(text, nq);
+			continue;
+		}
+		if (!join(file, sizeof file, root, path, plen, "/cpu.cfs_quota_us") ||
+		    (nq = readfile(file, both, 64)) <= 0)
+			continue;
+		while (nq > 0 && both[nq - 1] == '\n')
+			nq--;
+		both[nq++] = ' ';
+		if (!join(file, sizeof file, root, path, plen, "/cpu.cfs_period_us") ||
+		    (np = readfile(file, both + nq, sizeof both - nq)) <= 0)
+			continue;
+		return rt_cpuquota_parse(both, nq + np);
+	}
+	return 0;
+}
+
+// hascpu: is "cpu" one of the comma-separated controllers in [p, end)?
+static bool hascpu(const char *p, const char *end)
+{
+	const char *q;
+
+	for (; p < end; p = q + 1) {
+		for (q = p; q < end && *q != ','; q++)
+			;
+		if (q - p == 3 && p[0] == 'c' && p[1] == 'p' && p[2] == 'u')
+			return true;
+	}
+	return false;
+}
+
+// rt_cpuquota returns the CPUs the cgroup quota of this process allows,
+// or 0 if it has none (or none can be read).  Lines of /proc/self/cgroup
+// are "ID:CONTROLLERS:PATH"; v2's has ID 0 and no controllers.
+int32 rt_cpuquota(void)
+{
+	char buf[2048];
+	const char *line, *end, *c1, *c2, *eol;
+	intptr n;
+	int32 q;
+
+	n = readfile("/proc/self/cgroup", buf, sizeof buf);
+	if (n <= 0)
+		return 0;
+	end = buf + n;
+	for (line = buf; line < end; line = eol + 1) {
+		for (eol = line; eol < end && *eol != '\n'; eol++)
+			;
+		for (c1 = line; c1 < eol && *c1 != ':'; c1++)
+			;
+		for (c2 = c1 + 1; c2 < eol && *c2 != ':'; c2++)
+			;
+		if (c2 >= eol)
+			continue;
+		if (c1 - line == 1 && line[0] == '0' && c2 == c1 + 1)
+			q = quotaat("/sys/fs/cgroup", c2 + 1, eol - c2 - 1, false);
+		else if (hascpu(c1 + 1, c2))
+			q = quotaat("/sys/fs/cgroup/cpu", c2 + 1, eol - c2 - 1, true);
+		else
+			continue;
+		if (q > 0)
+			return q;
+	}
+	return 0;
+}

@@ -1173,9 +1173,24 @@ static void *traceproc(void *arg)
 
 // ---- start ----
 
+// defaultprocs: GORT_MAXPROCS, else the CPUs this process may run on,
+// capped by its cgroup's CPU quota (rounded up).
+static uint32 defaultprocs(void)
+{
+	int32 n, quota;
+
+	if (rt_knobs.maxprocs > 0)
+		return (uint32)rt_knobs.maxprocs;
+	n = rt_ncpu();
+	quota = rt_cpuquota();
+	if (quota > 0 && quota < n)
+		n = quota;
+	return (uint32)n;
+}
+
 void rt_schedinit(void)
 {
-	uint32 i, n = rt_knobs.maxprocs > 0 ? (uint32)rt_knobs.maxprocs : (uint32)rt_ncpu();
+	uint32 i, n = defaultprocs();
 	P *p;
 
 	if (n > MaxGomaxprocs)

@@ -2,7 +2,8 @@
 //
 // Goroutines (G) run on OS threads (M) that hold processors (P).  A P is
 // the right to run Go code: there are GORT_MAXPROCS of them (by default the
-// CPUs this process may use), so at most that many goroutines run at once,
+// CPUs this process may use, capped by its cgroup's CPU quota rounded up:
+// os_linux.c), so at most that many goroutines run at once,
 // however many threads exist.
 //
 //   G  a goroutine: a stack (a chain of segments, stack.h), a saved context

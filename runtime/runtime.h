@@ -221,6 +221,8 @@ NORETURN void rt_exit(int32 code);
 bool    rt_syserr(uintptr r);   // is r (a returned address) an -errno?
 int64   rt_nanotime(void);      // CLOCK_MONOTONIC in ns
 int32   rt_ncpu(void);          // CPUs in this thread's affinity mask
+int32   rt_cpuquota(void);      // CPUs the cgroup's quota allows, 0: no quota
+int32   rt_cpuquota_parse(const char *s, uintptr n);  // "QUOTA PERIOD"
 
 // ---- mem_linux.c: address space ----
 void   *rt_sys_reserve(uintptr n);

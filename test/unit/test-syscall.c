@@ -253,6 +253,38 @@ START_TEST(exit_group_sets_status)
 }
 END_TEST
 
+// ---- the cgroup CPU quota ----
+
+static int32 quota(const char *text)
+{
+	return rt_cpuquota_parse(text, strlen(text));
+}
+
+START_TEST(cpu_quota_text_is_read_as_cpus_rounded_up)
+{
+	ck_assert_int_eq(quota("max 100000\n"), 0);          // no quota
+	ck_assert_int_eq(quota("150000 100000\n"), 2);
+	ck_assert_int_eq(quota("50000 100000\n"), 1);
+	ck_assert_int_eq(quota("200000 100000"), 2);
+	ck_assert_int_eq(quota("-1 100000\n"), 0);           // v1: no quota
+	ck_assert_int_eq(quota("100000000 1000"), 256);       // capped
+}
+END_TEST
+
+START_TEST(cpu_quota_garbage_means_no_quota)
+{
+	ck_assert_int_eq(quota(""), 0);
+	ck_assert_int_eq(quota("\n"), 0);
+	ck_assert_int_eq(quota("150000"), 0);
+	ck_assert_int_eq(quota("150000 0"), 0);
+	ck_assert_int_eq(quota("abc 100000"), 0);
+	ck_assert_int_eq(quota("150000 100000 7"), 0);
+	ck_assert_int_eq(quota("150000 -100000"), 0);
+	ck_assert_int_eq(quota("99999999999999999999999 1"), 0);
+	ck_assert_int_eq(rt_cpuquota_parse("150000 100000", 6), 0);   // cut short
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("syscall");
@@ -272,6 +304,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, sigprocmask_matches_libc);
 	tcase_add_test(tc, sigaltstack_matches_libc);
 	tcase_add_test(tc, exit_group_sets_status);
+	tcase_add_test(tc, cpu_quota_text_is_read_as_cpus_rounded_up);
+	tcase_add_test(tc, cpu_quota_garbage_means_no_quota);
 	suite_add_tcase(s, tc);
 	return s;
 }
