@@ -6,9 +6,9 @@
  * API; <gort/abi.h> is the narrower contract for compilers.  Everything
  * here is gort_-prefixed and compiles as C99 and as C++.
  *
- * What is here: goroutines, channels, select, time, defer/panic/recover,
- * the garbage-collected heap, the version (docs/index.md lists the state
- * of each subsystem).
+ * What is here: goroutines, channels (typed with GORT_CHAN_TYPE), select,
+ * time, defer/panic/recover, the garbage-collected heap and its collector,
+ * the version (docs/index.md lists the state of each subsystem).
  */
 #ifndef GORT_H
 #define GORT_H
@@ -21,6 +21,9 @@ extern "C" {
 #endif
 
 #define GORT_EXPORT __attribute__((visibility("default")))
+/* Helpers the header defines for each use of a macro: no warning if a
+ * program uses only some of them. */
+#define GORT_INLINE_ static inline __attribute__((unused))
 
 #define GORT_VERSION_MAJOR 0
 #define GORT_VERSION_MINOR 1
@@ -164,6 +167,61 @@ GORT_EXPORT void gort_panicv(void *value, void (*print)(void *value))
 GORT_EXPORT void *gort_recover_frame(void *fp);
 #define gort_recover() gort_recover_frame(__builtin_frame_address(0))
 GORT_EXPORT void gort_goexit(void) __attribute__((noreturn));
+/* GORT_SELECT(cases) waits for one case of the array cases and returns its
+ * index; GORT_SELECT_DEFAULT(cases) returns -1 at once if none is ready.
+ * gort_case_ok(&cases[i]) says whether a receive got a value (0: closed). */
+#define GORT_NCASES(cases) ((int)(sizeof(cases) / sizeof((cases)[0])))
+#define GORT_SELECT(cases) gort_select((cases), GORT_NCASES(cases), 1)
+#define GORT_SELECT_DEFAULT(cases) gort_select((cases), GORT_NCASES(cases), 0)
+static inline int gort_case_ok(const gort_case *c) { return c->ok; }
+
+/* Typed channels.  GORT_CHAN_TYPE(T, name) declares `name`, a channel of
+ * T values, and functions that take and give T, checked by the compiler:
+ *
+ *     GORT_CHAN_TYPE(int, intchan);
+ *
+ *     intchan *c = intchan_make(10);        capacity 10 (0: unbuffered)
+ *     intchan_send(c, 42);
+ *     int v = intchan_recv(c);              the zero value once closed
+ *     if (intchan_recv_ok(c, &v)) ...       0: closed and drained
+ *     intchan_close(c);
+ *     intchan_len(c), intchan_cap(c)
+ *
+ * and, for select, cases over them:
+ *
+ *     gort_case cases[] = {intchan_recv_case(c, &v),
+ *                          intchan_send_case(out, &w)};
+ *     switch (GORT_SELECT(cases)) { case 0: ...; case 1: ...; }
+ *
+ * name_chan(c) gives the untyped gort_chan; a NULL name * is a nil channel;
+ * name_elem is T.
+ * Use it once per type, at file scope (its functions are static inline). */
+#define GORT_CHAN_TYPE(T, name) \
+	typedef struct name name; \
+	typedef T name##_elem; \
+	GORT_INLINE_ gort_chan *name##_chan(name *c) \
+	{ return (gort_chan *)(void *)c; } \
+	GORT_INLINE_ name *name##_make(size_t cap) \
+	{ return (name *)(void *)gort_chan_make(sizeof(name##_elem), cap); } \
+	GORT_INLINE_ void name##_send(name *c, name##_elem v) \
+	{ gort_chan_send(name##_chan(c), &v); } \
+	GORT_INLINE_ name##_elem name##_recv(name *c) \
+	{ name##_elem v; gort_chan_recv(name##_chan(c), &v); return v; } \
+	GORT_INLINE_ int name##_recv_ok(name *c, name##_elem *v) \
+	{ return gort_chan_recv2(name##_chan(c), v); } \
+	GORT_INLINE_ void name##_close(name *c) \
+	{ gort_chan_close(name##_chan(c)); } \
+	GORT_INLINE_ size_t name##_len(name *c) \
+	{ return gort_chan_len(name##_chan(c)); } \
+	GORT_INLINE_ size_t name##_cap(name *c) \
+	{ return gort_chan_cap(name##_chan(c)); } \
+	GORT_INLINE_ gort_case name##_send_case(name *c, const name##_elem *v) \
+	{ gort_case k = {0, GORT_CASE_SEND, 0, 0}; \
+	  k.c = name##_chan(c); k.elem = (void *)v; return k; } \
+	GORT_INLINE_ gort_case name##_recv_case(name *c, name##_elem *v) \
+	{ gort_case k = {0, GORT_CASE_RECV, 0, 0}; \
+	  k.c = name##_chan(c); k.elem = (void *)v; return k; } \
+	typedef int name##_chan_type_declared_
 
 /* ---- Time ----
  *

@@ -17,6 +17,9 @@ int deferring(int x)
 	GORT_DEFER(noop, &x, sizeof x);
 	return gort_recover() == 0 ? x : 0;
 }
+typedef struct pair { int a, b; } pair;
+GORT_CHAN_TYPE(pair, pairchan);
+GORT_CHAN_TYPE(const char *, strchan);
 
 int main(void)
 {

@@ -12,11 +12,17 @@ int deferring(int x)
 	GORT_DEFER(noop, &x, sizeof x);
 	return gort_recover() == nullptr ? x : 0;
 }
+struct pair { int a, b; };
+GORT_CHAN_TYPE(pair, pairchan);
+GORT_CHAN_TYPE(const char *, strchan);
 
 int main()
 {
 	int *p = gort_new(int);
 	char *s = static_cast<char *>(gort_mallocgc(16, GORT_NOSCAN, nullptr));
 
+	gort_case cases[] = {strchan_recv_case(nullptr, nullptr)};
+
+	(void)cases;
 	return *p == 0 && s[15] == 0 ? 0 : 1;
 }

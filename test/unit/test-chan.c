@@ -266,6 +266,84 @@ START_TEST(a_nil_channel_blocks_forever)
 }
 END_TEST
 
+// ---- typed channels (GORT_CHAN_TYPE) ----
+
+typedef struct Point {
+	int x, y;
+} Point;
+
+GORT_CHAN_TYPE(Point, pointchan);
+GORT_CHAN_TYPE(double, floatchan);
+
+static void pointsender(void *arg)
+{
+	pointchan *c = arg;
+	int i;
+
+	for (i = 0; i < 100; i++)
+		pointchan_send(c, (Point){i, -i});
+	pointchan_close(c);
+}
+
+static void typedmain(void *arg)
+{
+	pointchan *c = pointchan_make(0);
+	floatchan *f = floatchan_make(3);
+	Point p;
+	int n = 0;
+
+	gort_go(pointsender, c);
+	p = pointchan_recv(c);
+	RTCHECK(p.x == 0 && p.y == 0);
+	while (pointchan_recv_ok(c, &p)) {
+		n++;
+		RTCHECK(p.x == n && p.y == -n);
+	}
+	RTCHECK(n == 99);
+	p = pointchan_recv(c);                  // closed: the zero value
+	RTCHECK(p.x == 0 && p.y == 0);
+	RTCHECK(pointchan_cap(c) == 0 && pointchan_len(c) == 0);
+
+	floatchan_send(f, 0.5);                 // a double, not its address
+	floatchan_send(f, 2.25);
+	RTCHECK(floatchan_len(f) == 2 && floatchan_cap(f) == 3);
+	RTCHECK(floatchan_recv(f) == 0.5 && floatchan_recv(f) == 2.25);
+	RTCHECK(floatchan_chan(f) == (gort_chan *)(void *)f);
+}
+
+START_TEST(typed_channels_carry_their_type)
+{
+	rtcheck_prog_ok(typedmain, 2);
+}
+END_TEST
+
+static void typedselectmain(void *arg)
+{
+	floatchan *in = floatchan_make(1), *out = floatchan_make(1), *none = NULL;
+	double v = 0, w = 7.5;
+	gort_case cases[] = {
+		floatchan_recv_case(in, &v),
+		floatchan_send_case(out, &w),
+		floatchan_recv_case(none, &v),  // a nil channel never proceeds
+	};
+
+	RTCHECK(GORT_NCASES(cases) == 3);
+	RTCHECK(GORT_SELECT(cases) == 1);       // only the send is ready
+	RTCHECK(floatchan_recv(out) == 7.5);
+	floatchan_send(in, 1.25);
+	cases[1] = floatchan_send_case(NULL, &w);
+	RTCHECK(GORT_SELECT(cases) == 0 && v == 1.25 && gort_case_ok(&cases[0]));
+	RTCHECK(GORT_SELECT_DEFAULT(cases) == -1);
+	floatchan_close(in);
+	RTCHECK(GORT_SELECT(cases) == 0 && v == 0 && !gort_case_ok(&cases[0]));
+}
+
+START_TEST(typed_cases_select_like_untyped_ones)
+{
+	rtcheck_prog_ok(typedselectmain, 1);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("chan");
@@ -279,6 +357,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, close_wakes_receivers_with_zero_values);
 	tcase_add_test(tc, misuse_panics_as_in_go);
 	tcase_add_test(tc, a_nil_channel_blocks_forever);
+	tcase_add_test(tc, typed_channels_carry_their_type);
+	tcase_add_test(tc, typed_cases_select_like_untyped_ones);
 	suite_add_tcase(s, tc);
 	return s;
 }
