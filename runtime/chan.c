@@ -106,10 +106,56 @@ static byte *slot(Hchan *c, uintptr i)
 	return c->buf + i * c->elemsize;
 }
 
+// Elements are copied and cleared here, not by libc: a call into C goes
+// through a C-call gate that wants 60 KB of stack (docs/stacks.md), which a
+// goroutine on a 1 KB first segment does not have, so every send would
+// split.  Small elements (the common case) are copied in place; the empty
+// asm keeps the compiler from turning the loops back into libc calls.
+enum { InlineElem = 128 };
+
+static void elemmove(void *dst, const void *src, uintptr n)
+{
+	byte *d = dst;
+	const byte *s = src;
+	uintptr i;
+
+	if (n > InlineElem || d == s) {
+		if (d != s)
+			memmove(d, s, n);
+		return;
+	}
+	if (((uintptr)d | (uintptr)s | n) % sizeof(uintptr) == 0) {
+		for (i = 0; i < n; i += sizeof(uintptr)) {
+			*(uintptr *)(d + i) = *(const uintptr *)(s + i);
+			__asm__("" : "+r"(i));
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {      // elements never overlap partly
+		d[i] = s[i];
+		__asm__("" : "+r"(i));
+	}
+}
+
+static void elemclr(void *dst, uintptr n)
+{
+	byte *d = dst;
+	uintptr i;
+
+	if (n > InlineElem) {
+		memset(d, 0, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		d[i] = 0;
+		__asm__("" : "+r"(i));
+	}
+}
+
 static void copyelem(Hchan *c, void *dst, const void *src)
 {
 	if (dst != NULL && c->elemsize > 0)
-		memmove(dst, src, c->elemsize);
+		elemmove(dst, src, c->elemsize);
 }
 
 // ---- the operations ----
@@ -188,14 +234,14 @@ static Sudog *tryrecv(Hchan *c, void *elem, bool *ok)
 	}
 	if (c->qcount > 0) {
 		copyelem(c, elem, slot(c, c->recvx));
-		memset(slot(c, c->recvx), 0, c->elemsize);      // no stale pointer
+		elemclr(slot(c, c->recvx), c->elemsize);        // no stale pointer
 		c->recvx = (c->recvx + 1) % c->dataqsiz;
 		c->qcount--;
 		return Done;
 	}
 	if (c->closed) {
 		if (elem != NULL)
-			memset(elem, 0, c->elemsize);
+			elemclr(elem, c->elemsize);
 		*ok = false;
 		return Done;
 	}
@@ -267,7 +313,7 @@ bool rt_chanrecv(Hchan *c, void *elem)
 	enqueue(&c->recvq, &sg);
 	rt_park("chan receive", &c->lock);
 	if (!sg.success && elem != NULL)
-		memset(elem, 0, c->elemsize);
+		elemclr(elem, c->elemsize);
 	return sg.success;
 }
 
@@ -335,7 +381,7 @@ static void lockall(Locked *l)
 // sortchans fills l with the distinct non-nil channels, by address.
 static void sortchans(gort_case *cases, int n, Locked *l)
 {
-	uint32 i, j;
+	uint32 i, j, k;
 	Hchan *c;
 
 	l->n = 0;
@@ -347,7 +393,8 @@ static void sortchans(gort_case *cases, int n, Locked *l)
 			;
 		if (j > 0 && l->c[j - 1] == c)
 			continue;
-		memmove(&l->c[j + 1], &l->c[j], (l->n - j) * sizeof l->c[0]);
+		for (k = l->n; k > j; k--)     // not memmove: see elemmove
+			l->c[k] = l->c[k - 1];
 		l->c[j] = c;
 		l->n++;
 	}
@@ -446,7 +493,7 @@ static int selectgo(gort_case *cases, int n, bool block)
 	} else {
 		cases[i].ok = win->success;
 		if (!win->success && cases[i].elem != NULL)
-			memset(cases[i].elem, 0, ((Hchan *)cases[i].c)->elemsize);
+			elemclr(cases[i].elem, ((Hchan *)cases[i].c)->elemsize);
 	}
 	return i;
 }
