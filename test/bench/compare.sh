@@ -43,6 +43,15 @@ pairs=(
   "spawn1m_defer|spawn1m_defer:rss_hwm|gobench spawn1m_defer|spawn1m_defer:go:rss_hwm"
   "defer|defer:call|gobench defer|defer:go:call"
   "defer|defer_loop:call|gobench defer|defer_loop:go:call"
+  "binarytrees|binarytrees_seq:wall|binarytrees_gc|binarytrees_seq:bdwgc:wall"
+  "binarytrees|binarytrees_seq:maxpause|binarytrees_gc|binarytrees_seq:bdwgc:maxpause"
+  "binarytrees|binarytrees_seq:rss_hwm|gobench binarytrees_seq|binarytrees_seq:go:rss_hwm"
+  "binarytrees|binarytrees_seq:wall|gobench binarytrees_seq|binarytrees_seq:go:wall"
+  "gcbench|gcbench:wall|gcbench_gc|gcbench:bdwgc:wall"
+  "gcbench|gcbench:maxpause|gcbench_gc|gcbench:bdwgc:maxpause"
+  "gcbench|gcbench:totalpause|gcbench_gc|gcbench:bdwgc:totalpause"
+  "gcbench|gcbench:rss_hwm|gcbench_gc|gcbench:bdwgc:rss_hwm"
+  "gcbench|gcbench:wall|gobench gcbench|gcbench:go:wall"
   "alloc|alloc16:alloc|alloc_gc|alloc16:bdwgc:alloc"
   "alloc|alloc64:alloc|alloc_gc|alloc64:bdwgc:alloc"
   "alloc|alloc1024:alloc|alloc_gc|alloc1024:bdwgc:alloc"
@@ -55,6 +64,8 @@ build_anchor() {
 	case ${1%% *} in
 	ctxswitch) g++ -O2 -std=c++17 "$work/c/ctxswitch.cpp" -o "$work/bin/ctxswitch" -lboost_context ;;
 	gobench) (cd "$work/go" && go build -o "$work/bin/gobench" .) ;;
+	binarytrees_gc) gcc -O2 "$work/c/binarytrees_gc.c" -o "$work/bin/binarytrees_gc" -lgc ;;
+	gcbench_gc) gcc -O2 "$work/c/gcbench_gc.c" -o "$work/bin/gcbench_gc" -lgc ;;
 	alloc_gc) gcc -O2 -DUSE_BDWGC "$work/c/alloc.c" -o "$work/bin/alloc_gc" -lgc ;;
 	alloc_malloc) gcc -O2 "$work/c/alloc.c" -o "$work/bin/alloc_malloc" ;;
 	esac
