@@ -7,13 +7,19 @@
 // full, so the fast path needs no NULL check before it refills.
 static MSpan emptyspan;
 
+// newcache0 makes a cache ready before it joins the list: the collector
+// may flush every cache in the list at any time (a thread the collector
+// itself starts makes its cache while the next collection may run).
 static void newcache0(void *arg)     // on a system stack (mheap.c)
 {
 	MHeap *h = &rt_mheap;
 	MCache *c;
+	uint32 i;
 
 	rt_lock(&h->lock);
 	c = rt_fixalloc_alloc(&h->cachealloc);
+	for (i = 0; i < NumSpanClasses; i++)
+		c->alloc[i] = &emptyspan;
 	c->link = h->caches;
 	h->caches = c;
 	rt_unlock(&h->lock);
@@ -23,11 +29,8 @@ static void newcache0(void *arg)     // on a system stack (mheap.c)
 MCache *rt_mcache_new(void)
 {
 	MCache *c;
-	uint32 i;
 
 	rt_onsystemstack(newcache0, &c);
-	for (i = 0; i < NumSpanClasses; i++)
-		c->alloc[i] = &emptyspan;
 	return c;
 }
 
