@@ -20,7 +20,6 @@ enum {
 	// Bytes below __morestack's frame record in a parent segment that hold
 	// what it saved (argument registers, vector registers): scanned too.
 	MorestackSaved  = 64 * PTRSIZE,
-	SweepWait       = 50,           // spin-wait hints while the sweeper stops
 };
 
 extern void *__libc_stack_end;
@@ -759,7 +758,7 @@ static void *bgsweep(void *arg)
 static void finishsweep(void)
 {
 	while (rt_load32(&sweep.active) != 0)
-		rt_procyield(SweepWait);
+		rt_sched_yield();       // the sweeper needs the CPU to stop
 	while (rt_sweepone())
 		;
 }

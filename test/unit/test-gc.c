@@ -375,6 +375,8 @@ static void allocworker(void *arg)
 			o->next = head;
 			head = o;
 		}
+		if (seed == 0)          // at least one, whatever the scale
+			gort_gc();
 		for (o = head, i = nodes; o != NULL; o = o->next)
 			RTCHECK(o->id == seed * 1000003 + --i);
 		RTCHECK(i == 0);

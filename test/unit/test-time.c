@@ -8,6 +8,12 @@
 
 #include "gort.h"
 #include "rtcheck.h"
+
+#if GORT_VALGRIND
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
 #include "runtime.h"
 
 enum { Ms = 1000000 };
@@ -149,8 +155,10 @@ static void idlemain(void *arg)
 	double c0 = cputime();
 
 	gort_sleep(300 * Ms);
-	// Asleep, with every thread parked: next to no CPU in 300 ms.
-	RTCHECK(cputime() - c0 < 0.05);
+	// Asleep, with every thread parked: next to no CPU in 300 ms (a
+	// thread that polled would use all of it).  Under valgrind each of
+	// the few wakeups as the threads settle costs milliseconds.
+	RTCHECK(cputime() - c0 < (RUNNING_ON_VALGRIND ? 0.15 : 0.05));
 }
 
 START_TEST(an_idle_program_uses_no_cpu)
