@@ -76,6 +76,43 @@ static void pointerbits(byte *v, uintptr size, const gort_type *typ)
 		setbits(h->bitmap, word + e * tw, tw, typ->ptrmask);
 }
 
+// rt_memclr zeroes n bytes at p.  The runtime runs on goroutine stacks,
+// where a call to memset goes through a C-call gate that wants 60 KB of
+// stack and may split for it: small blocks (objects, bitmap runs) are
+// cleared here, by words, and the compiler must not turn the loop back
+// into a memset call.
+__attribute__((no_builtin("memset"))) void rt_memclr(void *p, uintptr n)
+{
+	uintptr i, *w = p;
+	byte *b;
+
+	if (n >= 1024 || ((uintptr)p | n) % sizeof(uintptr) != 0) {
+		if (n >= 1024) {
+			memset(p, 0, n);
+			return;
+		}
+		for (b = p, i = 0; i < n; i++)
+			b[i] = 0;
+		return;
+	}
+	for (i = 0; i < n / sizeof(uintptr); i++)
+		w[i] = 0;
+}
+
+// rt_clearbits clears bits word .. word+n-1 of a bitmap.
+void rt_clearbits(byte *bitmap, uintptr word, uintptr n)
+{
+	for (; n > 0 && word % 8 != 0; word++, n--)
+		bitmap[word / 8] &= ~(1 << (word % 8));
+	if (n >= 8) {
+		rt_memclr(bitmap + word / 8, n / 8);
+		word += n & ~(uintptr)7;
+		n &= 7;
+	}
+	for (; n > 0; word++, n--)
+		bitmap[word / 8] &= ~(1 << (word % 8));
+}
+
 bool rt_pointerbit(void *p)
 {
 	MHeap *h = &rt_mheap;
@@ -106,7 +143,7 @@ static byte *smallalloc(MCache *c, uintptr size, uint32 flags)
 	}
 	v = rt_spanbase(s) + (uintptr)s->freeindex++ * s->elemsize;
 	if (s->needzero && !(flags & FlagNoZero))
-		memset(v, 0, s->elemsize);
+		rt_memclr(v, s->elemsize);
 	return v;
 }
 

@@ -248,6 +248,8 @@ struct gort_type;
 void   *rt_mallocgc(uintptr size, uint32 flags, const struct gort_type *typ);
 void    rt_free(void *p);               // runtime-internal: large objects
 bool    rt_pointerbit(void *p);         // may the word at p hold a pointer?
+void    rt_memclr(void *p, uintptr n);  // zero, without libc below 1 KB
+void    rt_clearbits(byte *bitmap, uintptr word, uintptr n);  // bits word..word+n-1
 void    rt_memstats_print(void);
 struct gort_memstats;
 void    rt_memstats_read(struct gort_memstats *m);

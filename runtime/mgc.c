@@ -640,7 +640,7 @@ static void clearmarks(MSpan *s)
 	MHeap *h = &rt_mheap;
 	uintptr w0 = wordof((uintptr)rt_spanbase(s)), n = (s->npages << PageShift) / PTRSIZE;
 
-	memset(h->bitmap + h->bitmapsize + w0 / 8, 0, n / 8);
+	rt_memclr(h->bitmap + h->bitmapsize + w0 / 8, n / 8);
 }
 
 static void countfreed(uintptr n, uintptr bytes)
@@ -679,8 +679,8 @@ void rt_sweepspan(MSpan *s)
 		if (testmark(wordof((uintptr)v)))
 			continue;
 		if (!(s->spanclass & 1))        // its pointer bits go with it
-			memset(h->bitmap + wordof((uintptr)v) / 8, 0, s->elemsize / PTRSIZE / 8);
-		memset(v, 0, s->elemsize);
+			rt_clearbits(h->bitmap, wordof((uintptr)v), s->elemsize / PTRSIZE);
+		rt_memclr(v, s->elemsize);
 		*(byte **)v = s->freelist;
 		s->freelist = v;
 		nfreed++;

@@ -387,6 +387,10 @@ static void free0(void *arg)
 	s->needzero = 1;
 	freelocked(h, s);
 	keep = h->pagesinuse / 8 > ScavengeMinKeep ? h->pagesinuse / 8 : ScavengeMinKeep;
+	// Pages the heap will use again before the next collection are kept:
+	// giving them back now would only fault them in again (mgc.h).
+	if ((h->nextgc >> PageShift) > h->pagesinuse + keep)
+		keep = (h->nextgc >> PageShift) - h->pagesinuse;
 	scavengelocked(h, keep);
 	rt_unlock(&h->lock);
 }
