@@ -27,7 +27,6 @@
 // Bytes of a defer frame's resume context (gort_frame_enter in
 // asm_386.S): ebx esi edi ebp, sp, pc, limit.
 #define FRAME_CTX_SIZE  28
-#define FRAME_CTX_LIMIT 24      // where in it the limit is
 
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_386_JMP_SLOT

@@ -27,7 +27,6 @@
 // Bytes of a defer frame's resume context (gort_frame_enter in
 // asm_amd64.S): rbx rbp r12-r15, sp, pc, limit.
 #define FRAME_CTX_SIZE  72
-#define FRAME_CTX_LIMIT 64      // where in it the limit is
 
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_X86_64_JUMP_SLOT

@@ -28,7 +28,6 @@
 // Bytes of a defer frame's resume context (gort_frame_enter in
 // asm_arm.S): r4-r11, sp, lr, limit, pad, d8-d15.
 #define FRAME_CTX_SIZE  112
-#define FRAME_CTX_LIMIT 40      // where in it the limit is
 
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     22 // R_ARM_JUMP_SLOT

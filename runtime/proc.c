@@ -652,22 +652,17 @@ void rt_exitsyscall(void)
 		return;
 	p = rt_m->oldp;
 	rt_m->oldp = NULL;
-	if (p != NULL && rt_cas32(&p->status, Psyscall, Prunning)) {
-		acquirep(p);
-		rt_store32(&g->status, Grunning);
-		clearsyscall(g);
-		return;
+	if (p == NULL || !rt_cas32(&p->status, Psyscall, Prunning)) {
+		rt_lock(&rt_sched.lock);
+		p = pidleget();
+		rt_unlock(&rt_sched.lock);
 	}
-	rt_lock(&rt_sched.lock);
-	p = pidleget();
-	rt_unlock(&rt_sched.lock);
 	if (p != NULL) {
 		acquirep(p);
 		rt_store32(&g->status, Grunning);
-		clearsyscall(g);
-		return;
+	} else {
+		rt_mcall(&g->sched, rt_m->g0top, exitsyscall0, g);
 	}
-	rt_mcall(&g->sched, rt_m->g0top, exitsyscall0, g);
 	clearsyscall(g);
 }
 
@@ -1080,7 +1075,7 @@ NOSPLIT uintptr rt_morestack_preempt(uintptr fp, uintptr pc)
 
 	if (s == NULL)
 		rt_systemstack(badpreempt, NULL, m->sysstacktop);
-	limit = (uintptr)s + SegHeader + StackRed;     // rt_segment_limit splits
+	limit = rt_segment_limit(s);
 	rt_setlimit(limit);
 	if (g->status == Grunning && m->p != NULL && canpreempt(pc))
 		rt_mcall(&g->sched, m->g0top, gopreempt0, g);

@@ -125,7 +125,8 @@ void rt_stackfree(Segment *first)
 	freechain(first);
 }
 
-uintptr rt_segment_limit(Segment *s)
+// No split: the preemption path calls it below the stack limit.
+NOSPLIT uintptr rt_segment_limit(Segment *s)
 {
 	return (uintptr)s + SegHeader + StackRed;
 }
