@@ -728,6 +728,13 @@ bool rt_sweepone(void)
 	return true;
 }
 
+// bgsweep sweeps until the cursor passes the arena or the world stops,
+// then sleeps until the end of the next collection wakes it.  It must not
+// spin while the world is stopped: the collector needs the CPU, and under
+// valgrind, which runs one thread at a time, a spinning sweeper starved
+// the collector for minutes.  sleeping goes to 1 before the checks, with
+// a full barrier (xchg), so a collection that ends after a check saw the
+// world stopped finds it 1 and wakes this thread.
 static void *bgsweep(void *arg)
 {
 	rt_minit();
@@ -735,10 +742,11 @@ static void *bgsweep(void *arg)
 		int64 t0;
 
 		rt_noteclear(&sweep.note);
-		rt_store32(&sweep.sleeping, 1);
-		if (rt_loadp(&sweep.cursor) >= (uintptr)(rt_mheap.arena_used - rt_mheap.arena_start) >> PageShift ||
+		rt_xchg32(&sweep.sleeping, 1);
+		if (rt_load32(&rt_sched.gcwaiting) != 0 ||
+		    rt_loadp(&sweep.cursor) >= (uintptr)(rt_mheap.arena_used - rt_mheap.arena_start) >> PageShift ||
 		    !rt_cas32(&sweep.sleeping, 1, 0))
-			rt_notesleep(&sweep.note);      // no new work, or woken meanwhile
+			rt_notesleep(&sweep.note);      // nothing to do now, or woken meanwhile
 		t0 = rt_nanotime();
 		for (;;) {
 			bool more;
