@@ -132,6 +132,7 @@ struct MSpan {
 	uint8   state;          // MSpanFree ...
 	uint8   needzero;       // memory may be dirty: zero before handing out
 	uint8   incache;        // an MCache allocates from it
+	uint32  ninuse;         // a span of small stack segments: pieces out
 	// Sweep generation, for the collector: with h the heap's sweepgen,
 	// sweepgen == h-2: needs sweeping; h-1: being swept; h: swept, ready.
 	uint32  sweepgen;

@@ -514,7 +514,7 @@ static G *malg(void)
 {
 	G *g = rt_mallocgc(sizeof(G), 0, NULL);
 
-	g->stack = rt_stackalloc(StackMin);
+	g->stack = rt_stackalloc(StackFirst);
 	rt_lock(&rt_sched.lock);
 	g->alllink = rt_sched.allg;
 	rt_sched.allg = g;

@@ -17,7 +17,7 @@
 //      ready most recently, run next to keep producer and consumer close.
 //
 // The life of a goroutine:
-//   1. gort_go(fn, arg): take a dead G (or make one, with a StackMin
+//   1. gort_go(fn, arg): take a dead G (or make one, with a StackFirst
 //      segment), set it to run fn(arg), put it in runnext of this P, and
 //      wake an idle P if there is one (wakep).
 //   2. schedule() on some M picks it: runnext, the local ring, every 61st

@@ -11,7 +11,105 @@ enum { StackDebug = 0 };
 uintptr rt_maxstack = (uintptr)1 << (PTRSIZE == 8 ? 30 : 28);
 
 // Census counters, updated atomically: Ms allocate and free concurrently.
-static uintptr nsegs, nsegbytes, ncached, ncachedbytes, nslowsplits;
+static uintptr nsegs, nsegbytes, ncached, ncachedbytes, nslowsplits, npoolspans;
+
+// ---- segments smaller than a page: the pool ----
+//
+// Small segments are carved out of StackPoolPages-page spans, one size per
+// span.  Per size, a list of the spans that have a free piece; in each
+// span, elemsize is the piece size, nelems the pieces, freeindex the
+// pieces never handed out (carved lazily, lowest first), freelist the
+// pieces given back, and ninuse the pieces out.  The lock is held on the
+// system stack only (as the heap's: nothing under it may split).
+
+enum { PoolClasses = 2 };       // 2 KB and 4 KB: StackFirst << c < PageSize
+
+_Static_assert(((uintptr)StackFirst << PoolClasses) == PageSize,
+	"the pool serves exactly the segment classes below a page");
+
+static struct {
+	Lock    lock;
+	MSpan   spans[PoolClasses];     // sentinels: spans with a free piece
+	bool    init;
+} stackpool;
+
+typedef struct PoolReq {
+	uint32  class;
+	Segment *seg;
+} PoolReq;
+
+static void poolalloc0(void *arg)
+{
+	PoolReq *r = arg;
+	MSpan *list = &stackpool.spans[r->class], *span;
+	uintptr size = (uintptr)StackFirst << r->class;
+	byte *piece;
+
+	rt_lock(&stackpool.lock);
+	if (!stackpool.init) {
+		for (uint32 c = 0; c < PoolClasses; c++)
+			rt_spanlist_init(&stackpool.spans[c]);
+		stackpool.init = true;
+	}
+	if (rt_spanlist_empty(list)) {
+		span = rt_mheap_alloc(StackPoolPages, MSpanStack);
+		if (span == NULL) {
+			rt_unlock(&stackpool.lock);
+			r->seg = NULL;
+			return;
+		}
+		span->elemsize = size;
+		span->nelems = (uint32)(((uintptr)StackPoolPages << PageShift) / size);
+		span->freeindex = 0;
+		span->freelist = NULL;
+		span->ninuse = 0;
+		rt_spanlist_insert(list, span);
+		rt_xaddp(&npoolspans, 1);
+	}
+	span = list->next;
+	if (span->freelist != NULL) {
+		piece = span->freelist;
+		span->freelist = *(byte **)piece;
+	} else {
+		piece = rt_spanbase(span) + (uintptr)span->freeindex++ * size;
+	}
+	if (++span->ninuse == span->nelems)
+		rt_spanlist_remove(span);       // full: out of the list
+	rt_unlock(&stackpool.lock);
+	r->seg = (Segment *)piece;
+}
+
+static Segment *poolalloc(uint32 class)
+{
+	PoolReq r = {class, NULL};
+
+	rt_onsystemstack(poolalloc0, &r);
+	return r.seg;
+}
+
+static void poolfree0(void *arg)
+{
+	Segment *s = arg;
+	MSpan *span = rt_mheap_lookup(s);
+	uint32 class = s->class;
+
+	rt_lock(&stackpool.lock);
+	if (span->ninuse-- == span->nelems)
+		rt_spanlist_insert(&stackpool.spans[class], span);     // was full
+	*(byte **)s = span->freelist;
+	span->freelist = (byte *)s;
+	if (span->ninuse == 0) {
+		rt_spanlist_remove(span);
+		rt_xaddp(&npoolspans, -1);
+		rt_mheap_free(span);
+	}
+	rt_unlock(&stackpool.lock);
+}
+
+static void poolfree(Segment *s)
+{
+	rt_onsystemstack(poolfree0, s);
+}
 
 // ---- segments and the per-M cache ----
 
@@ -22,7 +120,7 @@ static uint32 classof(uintptr size)
 	uint32 c;
 
 	for (c = 0; c < StackCacheClasses; c++)
-		if (size <= ((uintptr)StackMin << c))
+		if (size <= ((uintptr)StackFirst << c))
 			return c;
 	return StackCacheClasses;
 }
@@ -32,7 +130,7 @@ static uintptr roundsize(uintptr size)
 	uint32 c = classof(size);
 
 	if (c < StackCacheClasses)
-		return (uintptr)StackMin << c;
+		return (uintptr)StackFirst << c;
 	return (size + 65535) & ~(uintptr)65535;     // whole heap pages too
 }
 
@@ -59,14 +157,18 @@ static Segment *segalloc(uintptr size)
 		rt_xaddp(&ncached, -1);
 		rt_xaddp(&ncachedbytes, -(intptr)size);
 	} else {
-		span = rt_mheap_alloc(size >> PageShift, MSpanStack);
-		if (span == NULL) {
+		if (class < PoolClasses) {
+			s = poolalloc(class);
+		} else {
+			span = rt_mheap_alloc(size >> PageShift, MSpanStack);
+			s = span != NULL ? (Segment *)rt_spanbase(span) : NULL;
+		}
+		if (s == NULL) {
 			rt_prints("runtime: out of memory: cannot allocate a ");
 			rt_printuint(size);
 			rt_prints("-byte stack segment\n");
 			rt_throw("out of memory");
 		}
-		s = (Segment *)rt_spanbase(span);
 	}
 	vgid = rt_valgrind_stack_register((uintptr)s, (uintptr)s + size);
 	s->size = size;                 // after registering: it resets memcheck's view
@@ -99,7 +201,10 @@ static void segfree(Segment *s)
 		rt_xaddp(&ncachedbytes, size);
 		return;
 	}
-	rt_mheap_free(rt_mheap_lookup(s));
+	if (s->class < PoolClasses)
+		poolfree(s);
+	else
+		rt_mheap_free(rt_mheap_lookup(s));
 }
 
 // freechain frees s and every cached descendant below it.
@@ -115,7 +220,7 @@ static void freechain(Segment *s)
 
 Segment *rt_stackalloc(uintptr size)
 {
-	return segalloc(size < StackMin ? StackMin : size);
+	return segalloc(size < StackFirst ? StackFirst : size);
 }
 
 void rt_stackfree(Segment *first)
@@ -167,6 +272,7 @@ void rt_stack_census(StackCensus *c)
 	c->cached = rt_loadp(&ncached);
 	c->cachedbytes = rt_loadp(&ncachedbytes);
 	c->slowsplits = rt_loadp(&nslowsplits);
+	c->poolspans = rt_loadp(&npoolspans);
 }
 
 // ---- split sites (GORT_DEBUG=stacksplit=1) ----

@@ -47,11 +47,18 @@
 //      stack until a collection shrinks it; the collector will trim chains).
 //
 // Where a goroutine's stack comes from: rt_stackalloc takes a first
-// segment from the M's cache (free lists by size class, up to
-// StackCacheMax bytes), refilled from the heap: a segment is a span in the
-// MSpanStack state, so the arena's budget covers stacks too, and freed
-// stacks reach the scavenger.  rt_stackfree returns a whole chain.  Every
-// segment is registered with valgrind.
+// segment of StackFirst bytes from the M's cache (free lists by size
+// class, up to StackCacheMax bytes), refilled from the heap.  A segment of
+// a page or more is a span of its own in the MSpanStack state, so the
+// arena's budget covers stacks too, and freed stacks reach the scavenger.
+// A smaller one (the first segments, 2 KB, as Go's first stacks) is a
+// piece of a StackPoolPages-page MSpanStack span shared by pieces of its
+// size: a locked pool per size keeps the spans that have a free piece,
+// each with its free pieces on the span's free list, and gives a span
+// back to the heap when its last piece comes back.  A split never makes a
+// segment smaller than StackMin, so it never needs the pool.
+// rt_stackfree returns a whole chain.  Every segment is registered with
+// valgrind.
 //
 // Limits.  The chain's bytes are summed in each header (total); a split
 // that would pass rt_maxstack dies with "fatal error: stack overflow" and a
@@ -92,10 +99,12 @@ enum {
 	SegHeader  = (sizeof(Segment) + 15) & ~15,
 	StackSmall = 256,       // frames this small are not subtracted by prologues
 	StackRed   = 1024,      // below the limit: StackSmall, __morestack, slow path
-	StackMin   = 8192,      // a goroutine's first segment
+	StackFirst = 2048,      // a goroutine's first segment
+	StackMin   = 8192,      // the smallest segment a split makes
 	StackMaxSegment = 1 << 20,      // segments grow by doubling up to this
-	StackCacheClasses = 8,          // 8 KB, 16 KB, ... 1 MB
+	StackCacheClasses = 10,         // 2 KB, 4 KB, ... 1 MB
 	StackCacheMax = 8 << 20,        // bytes an M keeps cached beyond in-use
+	StackPoolPages = 4,             // heap pages a span of pieces takes
 };
 
 // MCache of segments, one per M.  Free lists by size class, no locks: only
@@ -110,6 +119,7 @@ typedef struct StackCensus {
 	uintptr inuse, inusebytes;      // segments in goroutine chains
 	uintptr cached, cachedbytes;    // free segments in M caches
 	uintptr slowsplits;             // __morestack slow paths taken
+	uintptr poolspans;              // spans carved into small segments
 } StackCensus;
 
 extern uintptr rt_maxstack;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rtcheck.h"
+#include "malloc.h"
 #include "runtime.h"
 #include "stack.h"
 
@@ -25,17 +26,23 @@ static void back(void)
 	rt_gogo(&mainctx);
 }
 
-// runon runs fn(arg) as a context on a fresh minimal segment and frees
-// the segment chain afterwards.
-static void runon(void (*fn)(void *), void *arg)
+// runonsize runs fn(arg) as a context on a fresh first segment of size
+// bytes and frees the segment chain afterwards; runon, on StackMin (the
+// tests that fill a frame to a segment's edge are written for it).
+static void runonsize(void (*fn)(void *), void *arg, uintptr size)
 {
 	rtcheck_bootonce();
-	first = rt_stackalloc(StackMin);
-	ck_assert_uint_eq(first->size, StackMin);
+	first = rt_stackalloc(size);
+	ck_assert_uint_eq(first->size, size);
 	rt_gobuf_init(&ctx, rt_segment_top(first), fn, arg, back);
 	ctx.limit = rt_segment_limit(first);
 	rt_switch(&mainctx, &ctx);
 	rt_stackfree(first);
+}
+
+static void runon(void (*fn)(void *), void *arg)
+{
+	runonsize(fn, arg, StackMin);
 }
 
 static long depth(long normal)
@@ -98,6 +105,63 @@ START_TEST(a_second_recursion_reuses_the_segments)
 	if (!rt_knobs.stackstress)
 		ck_assert_uint_le(c1.slowsplits - c0.slowsplits, 1);
 	rt_stackfree(first);
+}
+END_TEST
+
+// ---- first segments: small pieces of shared spans ----
+
+START_TEST(recursion_from_a_first_segment_grows_through_splits)
+{
+	long n = depth(100000);
+
+	runonsize(deep, (void *)(intptr)n, StackFirst);
+	ck_assert_int_eq(recursed, n);
+}
+END_TEST
+
+enum { NPieces = 20000 };       // 40 MB: more than an M's cache keeps
+
+static Segment *pieces[NPieces];
+
+START_TEST(first_segments_share_spans_and_give_them_back)
+{
+	enum { PerSpan = (StackPoolPages << PageShift) / StackFirst };
+	StackCensus c0, c1, c2;
+	uintptr i, lo, hi;
+	byte *p;
+
+	rtcheck_bootonce();
+	rt_stack_census(&c0);
+	for (i = 0; i < NPieces; i++) {
+		pieces[i] = rt_stackalloc(StackFirst);
+		ck_assert_uint_eq(pieces[i]->size, StackFirst);
+		ck_assert(rt_mheap_lookup(pieces[i])->state == MSpanStack);
+		// The frames' area, from the limit to the top: fill it.
+		lo = rt_segment_limit(pieces[i]);
+		hi = (uintptr)pieces[i] + StackFirst;
+		memset((void *)lo, (int)(i % 251), hi - lo);
+	}
+	rt_stack_census(&c1);
+	ck_assert_uint_eq(c1.inuse - c0.inuse, NPieces);
+	ck_assert_uint_le(c1.poolspans, c0.poolspans + NPieces / PerSpan + 1);
+	ck_assert_uint_ge(c1.poolspans, NPieces / PerSpan);
+	for (i = 0; i < NPieces; i++) {         // no two pieces overlap
+		lo = rt_segment_limit(pieces[i]);
+		hi = (uintptr)pieces[i] + StackFirst;
+		for (p = (byte *)lo; p < (byte *)hi; p++)
+			if (*p != (byte)(i % 251))
+				ck_abort_msg("piece %lu overwritten at %p", (unsigned long)i, (void *)p);
+		ck_assert_uint_eq(pieces[i]->size, StackFirst);
+	}
+	for (i = 0; i < NPieces; i++)
+		rt_stackfree(pieces[i]);
+	rt_stack_census(&c2);
+	ck_assert_uint_eq(c2.inuse, c0.inuse);
+	// The M keeps up to StackCacheMax bytes of pieces; the spans of the
+	// rest went back to the heap.
+	ck_assert_uint_le(c2.poolspans,
+		c0.poolspans + StackCacheMax / StackFirst / PerSpan + 1);
+	ck_assert_uint_lt(c2.poolspans, c1.poolspans / 2);
 }
 END_TEST
 
@@ -391,6 +455,8 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, recursion_a_million_deep_from_a_minimal_segment);
 	tcase_add_test(tc, a_second_recursion_reuses_the_segments);
+	tcase_add_test(tc, recursion_from_a_first_segment_grows_through_splits);
+	tcase_add_test(tc, first_segments_share_spans_and_give_them_back);
 	tcase_add_test(tc, libc_calls_deep_in_small_segments_are_safe);
 	tcase_add_test(tc, calls_into_c_go_through_gates_and_calls_into_gort_do_not);
 	tcase_add_test(tc, stack_and_register_arguments_survive_splits);
