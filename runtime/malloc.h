@@ -44,11 +44,16 @@
 // exhausted, the program dies with "fatal error: out of memory".
 //
 // Giving memory back (seed 000): free spans remember how many of their
-// pages are still resident.  After each free, if the resident free pages
-// exceed what the heap in use justifies (an eighth of it, and 4 MB at
-// least), the oldest free spans are released with madvise(MADV_DONTNEED)
-// (MADV_FREE with GORT_DEBUG=madvfree=1) until they do not.
-// gort_free_os_memory() releases all of them at once.
+// pages are still resident, and the collection in which they became free.
+// After each free, if the resident free pages exceed what the heap needs
+// (what it will use again before the next collection, an eighth of the
+// heap in use, and 4 MB at least), the oldest free spans are released with
+// madvise(MADV_DONTNEED) (MADV_FREE with GORT_DEBUG=madvfree=1) until they
+// do not, but only spans that stayed free through a whole collection
+// cycle: a span the sweeper just freed is about to be used again, and
+// giving it back would only fault its pages in again (each fault costs
+// more than the page is worth).  gort_free_os_memory() releases all free
+// spans at once.
 //
 // For the collector (mgc.h, docs/gc.md): every page maps to its span;
 // each heap word has a pointer bit and a mark bit in two side bitmaps
@@ -136,7 +141,7 @@ struct MSpan {
 	// Sweep generation, for the collector: with h the heap's sweepgen,
 	// sweepgen == h-2: needs sweeping; h-1: being swept; h: swept, ready.
 	uint32  sweepgen;
-	uint64  unusedsince;    // when it became free (ns), for the scavenger
+	uint32  unusedsince;    // the heap's sweepgen when it became free
 	uintptr npreleased;     // free pages returned to the OS
 };
 

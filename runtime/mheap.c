@@ -347,7 +347,7 @@ static void freelocked(MHeap *h, MSpan *s)
 	MSpan *t;
 
 	s->state = MSpanFree;
-	s->unusedsince = rt_nanotime();
+	s->unusedsince = rt_load32(&h->sweepgen);
 	h->pagesinuse -= s->npages;
 	h->pagesfree += s->npages;
 	h->pagesreleased += s->npreleased;
@@ -372,7 +372,7 @@ static void freelocked(MHeap *h, MSpan *s)
 	rt_spanlist_insert(s->npages < MaxMHeapList ? &h->free[s->npages] : &h->freelarge, s);
 }
 
-static uintptr scavengelocked(MHeap *h, uintptr keep);
+static uintptr scavengelocked(MHeap *h, uintptr keep, bool aged);
 
 static void free0(void *arg)
 {
@@ -391,7 +391,7 @@ static void free0(void *arg)
 	// giving them back now would only fault them in again (mgc.h).
 	if ((h->nextgc >> PageShift) > h->pagesinuse + keep)
 		keep = (h->nextgc >> PageShift) - h->pagesinuse;
-	scavengelocked(h, keep);
+	scavengelocked(h, keep, true);
 	rt_unlock(&h->lock);
 }
 
@@ -423,20 +423,24 @@ static MSpan *oldestresident(MHeap *h)
 		list = i < MaxMHeapList ? &h->free[i] : &h->freelarge;
 		for (s = list->next; s != list; s = s->next)
 			if (s->npreleased < s->npages &&
-			    (best == NULL || s->unusedsince < best->unusedsince))
+			    (best == NULL || (int32)(s->unusedsince - best->unusedsince) < 0))
 				best = s;
 	}
 	return best;
 }
 
 // scavengelocked releases the oldest free spans until at most keep free
-// pages stay resident; returns the pages released.  Heap locked.
-static uintptr scavengelocked(MHeap *h, uintptr keep)
+// pages stay resident; with aged, only spans free since before the last
+// collection began (sweepgen moves on by 2 a cycle).  Returns the pages
+// released.  Heap locked.
+static uintptr scavengelocked(MHeap *h, uintptr keep, bool aged)
 {
 	uintptr released = 0, n;
 	MSpan *s;
 
 	while (h->pagesfree - h->pagesreleased > keep && (s = oldestresident(h)) != NULL) {
+		if (aged && rt_load32(&h->sweepgen) - s->unusedsince < 4)
+			break;          // the oldest is young: so are the rest
 		n = s->npages - s->npreleased;
 		if (rt_sys_unused(rt_spanbase(s), s->npages << PageShift))
 			s->needzero = 0;        // the pages come back as zeros
@@ -459,7 +463,7 @@ static void scavenge0(void *arg)
 	MHeap *h = &rt_mheap;
 
 	rt_lock(&h->lock);
-	r->released = scavengelocked(h, r->all ? 0 : h->pagesinuse / 8);
+	r->released = scavengelocked(h, r->all ? 0 : h->pagesinuse / 8, !r->all);
 	rt_unlock(&h->lock);
 }
 
