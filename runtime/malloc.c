@@ -45,17 +45,27 @@ static NORETURN void outofmemory(uintptr size)
 
 // ---- pointer bits (see malloc.h: one bit per heap word) ----
 
+__attribute__((no_builtin("memset")))
 static void setbits(byte *bitmap, uintptr word, uintptr n, const byte *mask)
 {
 	uintptr i;
 
-	if (mask == NULL && word % 8 == 0 && n >= 64) { // conservative, big
-		memset(bitmap + word / 8, 0xff, n / 8);
+	if (mask == NULL) {             // conservative: a run of ones
+		for (; n > 0 && word % 8 != 0; word++, n--)
+			bitmap[word / 8] |= 1 << (word % 8);
+		if (n >= 8 * 1024) {    // big: worth memset's C-call gate
+			memset(bitmap + word / 8, 0xff, n / 8);
+		} else {
+			for (i = 0; i < n / 8; i++)
+				bitmap[word / 8 + i] = 0xff;
+		}
 		word += n & ~(uintptr)7;
-		n &= 7;
+		for (n &= 7; n > 0; word++, n--)
+			bitmap[word / 8] |= 1 << (word % 8);
+		return;
 	}
 	for (i = 0; i < n; i++)
-		if (mask == NULL || (mask[i / 8] >> (i % 8) & 1))
+		if (mask[i / 8] >> (i % 8) & 1)
 			bitmap[(word + i) / 8] |= 1 << ((word + i) % 8);
 }
 
@@ -80,14 +90,18 @@ static void pointerbits(byte *v, uintptr size, const gort_type *typ)
 // where a call to memset goes through a C-call gate that wants 60 KB of
 // stack and may split for it: small blocks (objects, bitmap runs) are
 // cleared here, by words, and the compiler must not turn the loop back
-// into a memset call.
+// into a memset call.  Up to MemclrInline bytes (every small object of
+// the commonest sizes) the loop, which the compiler vectorizes, beats the
+// gate's split; beyond it memset's wider stores win.
+enum { MemclrInline = 4096 };
+
 __attribute__((no_builtin("memset"))) void rt_memclr(void *p, uintptr n)
 {
 	uintptr i, *w = p;
 	byte *b;
 
-	if (n >= 1024 || ((uintptr)p | n) % sizeof(uintptr) != 0) {
-		if (n >= 1024) {
+	if (n > MemclrInline || ((uintptr)p | n) % sizeof(uintptr) != 0) {
+		if (n > MemclrInline) {
 			memset(p, 0, n);
 			return;
 		}
@@ -184,6 +198,7 @@ static byte *largealloc(MCache *c, uintptr size, uint32 flags)
 		outofmemory(size);
 	s->spanclass = flags & FlagNoScan;
 	s->elemsize = npages << PageShift;
+	s->divmul = 0;                  // every offset is in slot 0
 	s->nelems = 1;
 	s->freeindex = 1;
 	c->largealloc += s->elemsize;

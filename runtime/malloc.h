@@ -87,6 +87,10 @@ enum { SmallLimit = 1024 };
 extern uint32 rt_nsizeclasses;
 extern uint32 rt_class_to_size[NumSizeClasses];
 extern uint32 rt_class_to_npages[NumSizeClasses];
+// Division by a class's size as a multiplication: for every offset inside
+// a span of the class, off / size == off * divmul >> 32 (rt_sizecheck
+// proves it for each class).  The collector finds objects this way.
+extern uint32 rt_class_to_divmul[NumSizeClasses];
 extern uint8 rt_class8[SmallLimit / 8 + 1];
 extern uint8 rt_class128[(MaxSmallSize - SmallLimit) / 128 + 1];
 void    rt_sizeinit(void);
@@ -138,12 +142,19 @@ struct MSpan {
 	uint8   needzero;       // memory may be dirty: zero before handing out
 	uint8   incache;        // an MCache allocates from it
 	uint32  ninuse;         // a span of small stack segments: pieces out
+	uint32  divmul;         // slot of offset off: off * divmul >> 32 (0: large)
 	// Sweep generation, for the collector: with h the heap's sweepgen,
 	// sweepgen == h-2: needs sweeping; h-1: being swept; h: swept, ready.
 	uint32  sweepgen;
 	uint32  unusedsince;    // the heap's sweepgen when it became free
 	uintptr npreleased;     // free pages returned to the OS
 };
+
+// rt_span_slot: the slot of s at byte offset off (rt_class_to_divmul).
+static inline uintptr rt_span_slot(const MSpan *s, uintptr off)
+{
+	return (uintptr)(((uint64)off * s->divmul) >> 32);
+}
 
 // Span lists are circular and doubly linked, with the head a sentinel span.
 static inline void rt_spanlist_init(MSpan *l)

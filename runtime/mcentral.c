@@ -31,6 +31,7 @@ static MSpan *grow(MCentral *c)
 		return NULL;
 	s->spanclass = c->spanclass;
 	s->elemsize = rt_class_to_size[cl];
+	s->divmul = rt_class_to_divmul[cl];
 	s->nelems = (npages << PageShift) / s->elemsize;
 	s->freeindex = 0;
 	return s;

@@ -175,11 +175,20 @@ static inline bool testmark(uintptr word)
 	return rt_load32(markword(word)) >> (word % 32) & 1;
 }
 
-// setmark sets a mark bit; false if it was set already.
-static inline bool setmark(uintptr word)
+// setmark sets a mark bit; false if it was set already.  With alone (one
+// worker marks, or a sweeper in the span it owns) nobody else writes the
+// word and a plain store does; parallel workers need the CAS.
+static inline bool setmark(uintptr word, bool alone)
 {
 	uint32 *mw = markword(word), bit = 1u << (word % 32), old;
 
+	if (alone) {
+		old = *mw;
+		if (old & bit)
+			return false;
+		*mw = old | bit;
+		return true;
+	}
 	do {
 		old = rt_load32(mw);
 		if (old & bit)
@@ -204,7 +213,7 @@ static inline uintptr objectat(uintptr p, MSpan **sp)
 	base = s->start << PageShift;
 	if (p < base)
 		return 0;
-	idx = (p - base) / s->elemsize;
+	idx = rt_span_slot(s, p - base);
 	if (idx >= s->freeindex)
 		return 0;
 	*sp = s;
@@ -218,7 +227,7 @@ static inline void greyobj(Worker *w, uintptr p)
 	MSpan *s;
 	uintptr obj = objectat(p, &s);
 
-	if (obj == 0 || !setmark(wordof(obj)))
+	if (obj == 0 || !setmark(wordof(obj), work.nproc == 1))
 		return;
 	w->marked += s->elemsize;
 	if (!(s->spanclass & 1))
@@ -673,7 +682,7 @@ void rt_sweepspan(MSpan *s)
 		return;
 	}
 	for (v = s->freelist; v != NULL; v = *(byte **)v, nfree++)
-		setmark(wordof((uintptr)v));    // free already: not freed again
+		setmark(wordof((uintptr)v), true);      // free already: not freed again
 	for (i = 0; i < s->freeindex; i++) {
 		v = base + i * s->elemsize;
 		if (testmark(wordof((uintptr)v)))

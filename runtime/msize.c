@@ -16,6 +16,7 @@
 uint32 rt_nsizeclasses;
 uint32 rt_class_to_size[NumSizeClasses];
 uint32 rt_class_to_npages[NumSizeClasses];
+uint32 rt_class_to_divmul[NumSizeClasses];
 
 // Lookup tables: class of the sizes up to 1 KB in 8-byte steps, and of the
 // rest in 128-byte steps (rt_sizetoclass in malloc.h reads them).
@@ -70,6 +71,8 @@ void rt_sizeinit(void)
 		n++;
 	}
 	rt_nsizeclasses = n;
+	for (n = 1; n < rt_nsizeclasses; n++)
+		rt_class_to_divmul[n] = 0xffffffffu / rt_class_to_size[n] + 1;
 	filltables();
 }
 
@@ -94,6 +97,15 @@ bool rt_sizecheck(void)
 			return false;
 		if (size >= 128 && (size - (prev + 1)) * 5 >= size)
 			return false;
+		// off * divmul >> 32 never decreases as off grows, so it is
+		// exact everywhere if it is on both sides of every boundary.
+		for (s = size; s <= alloc; s += size) {
+			MSpan t = {.divmul = rt_class_to_divmul[c]};
+
+			if (rt_span_slot(&t, s - 1) != s / size - 1 ||
+			    (s < alloc && rt_span_slot(&t, s) != s / size))
+				return false;
+		}
 	}
 	for (s = 1; s <= MaxSmallSize; s++) {
 		c = rt_sizetoclass(s);
