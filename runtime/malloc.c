@@ -43,6 +43,10 @@ static NORETURN void outofmemory(uintptr size)
 	rt_throw("out of memory");
 }
 
+// Runs of bytes up to this long are written by loops here, longer ones by
+// memset through its C-call gate (rt_memclr says why).
+enum { MemclrInline = 4096 };
+
 // ---- pointer bits (see malloc.h: one bit per heap word) ----
 
 __attribute__((no_builtin("memset")))
@@ -53,7 +57,7 @@ static void setbits(byte *bitmap, uintptr word, uintptr n, const byte *mask)
 	if (mask == NULL) {             // conservative: a run of ones
 		for (; n > 0 && word % 8 != 0; word++, n--)
 			bitmap[word / 8] |= 1 << (word % 8);
-		if (n >= 8 * 1024) {    // big: worth memset's C-call gate
+		if (n / 8 > MemclrInline) {
 			memset(bitmap + word / 8, 0xff, n / 8);
 		} else {
 			for (i = 0; i < n / 8; i++)
@@ -93,8 +97,6 @@ static void pointerbits(byte *v, uintptr size, const gort_type *typ)
 // into a memset call.  Up to MemclrInline bytes (every small object of
 // the commonest sizes) the loop, which the compiler vectorizes, beats the
 // gate's split; beyond it memset's wider stores win.
-enum { MemclrInline = 4096 };
-
 __attribute__((no_builtin("memset"))) void rt_memclr(void *p, uintptr n)
 {
 	uintptr i, *w = p;
