@@ -9,9 +9,19 @@
 //     as tail waste (the leftover after the last whole object).
 //   - A size that fits as many objects into as many pages as the class
 //     below takes that class's place: same memory, bigger objects.
+//   - Then each class's span grows, keeping the waste bound, until it
+//     holds SpanMinObjects objects or reaches SpanMaxPages pages.
+//     Here gort parts from Go, whose spans for 1 KB to 8 KB objects are
+//     one page: an MCache would go back to its MCentral's lock every few
+//     allocations, and fight the background sweeper for it.
 // rt_sizecheck proves the bounds at start and in test-malloc.
 #include "runtime.h"
 #include "malloc.h"
+
+enum {
+	SpanMinObjects  = 32,
+	SpanMaxPages    = 8,
+};
 
 uint32 rt_nsizeclasses;
 uint32 rt_class_to_size[NumSizeClasses];
@@ -71,6 +81,16 @@ void rt_sizeinit(void)
 		n++;
 	}
 	rt_nsizeclasses = n;
+	for (n = 1; n < rt_nsizeclasses; n++) {         // roomier spans
+		size = rt_class_to_size[n];
+		alloc = (uintptr)rt_class_to_npages[n] << PageShift;
+		while (alloc / size < SpanMinObjects && alloc < SpanMaxPages * PageSize) {
+			alloc += PageSize;
+			while (alloc % size > alloc / 8)
+				alloc += PageSize;
+		}
+		rt_class_to_npages[n] = (uint32)(alloc >> PageShift);
+	}
 	for (n = 1; n < rt_nsizeclasses; n++)
 		rt_class_to_divmul[n] = 0xffffffffu / rt_class_to_size[n] + 1;
 	filltables();
