@@ -6,6 +6,7 @@
 #include "atomic.h"
 #include "malloc.h"
 #include "mgc.h"
+#include "proc.h"
 #include "gort.h"
 #include "gort/abi.h"
 
@@ -22,7 +23,7 @@ void rt_mallocinit(void)
 	rt_mheap_init(rt_memlimit());
 }
 
-static MCache *mcache(void)
+static inline MCache *mcache(void)
 {
 	if (rt_m == NULL || rt_m->mcache == NULL)
 		rt_throw("allocation on a thread that is not an M");
@@ -47,47 +48,95 @@ static NORETURN void outofmemory(uintptr size)
 // memset through its C-call gate (rt_memclr says why).
 enum { MemclrInline = 4096 };
 
+// The path of a small allocation is inlined, from the public entry point
+// down, and must not call memset: a call into libc makes the linker give
+// the caller a 64 KB stack check (the C-call gate), which a goroutine's
+// small segment fails, and each allocation would split.  NOMEMSET keeps
+// the compiler from turning a loop of stores into a memset call.
+#define NOMEMSET __attribute__((no_builtin("memset")))
+
 // ---- pointer bits (see malloc.h: one bit per heap word) ----
+//
+// Allocation writes every pointer bit of the new object's slot, ones and
+// zeros alike: the sweeper leaves a dead object's bits as they were, and
+// the next object in the slot overwrites them.
 
-__attribute__((no_builtin("memset")))
-static void setbits(byte *bitmap, uintptr word, uintptr n, const byte *mask)
+// putbits writes the n low bits of v (n <= 56) to bits word..word+n-1.
+static inline NOMEMSET void putbits(byte *bitmap, uintptr word, uint32 n, uint64 v)
 {
-	uintptr i;
+	byte *p = bitmap + word / 8;
+	uint32 sh = word % 8;
+	uint64 m = (((uint64)1 << n) - 1) << sh;
 
-	if (mask == NULL) {             // conservative: a run of ones
-		for (; n > 0 && word % 8 != 0; word++, n--)
-			bitmap[word / 8] |= 1 << (word % 8);
-		if (n / 8 > MemclrInline) {
-			memset(bitmap + word / 8, 0xff, n / 8);
-		} else {
-			for (i = 0; i < n / 8; i++)
-				bitmap[word / 8 + i] = 0xff;
-		}
-		word += n & ~(uintptr)7;
-		for (n &= 7; n > 0; word++, n--)
-			bitmap[word / 8] |= 1 << (word % 8);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (mask[i / 8] >> (i % 8) & 1)
-			bitmap[(word + i) / 8] |= 1 << ((word + i) % 8);
+	for (v <<= sh; m != 0; p++, m >>= 8, v >>= 8)
+		*p = (byte)((*p & ~m) | (v & m));
 }
 
-// pointerbits records which words of the new object v may hold pointers:
-// all of them when untyped (scanned conservatively); when typed, those of
-// the type's mask, once per element.
-static void pointerbits(byte *v, uintptr size, const gort_type *typ)
+// fillbits sets (on) or clears bits word..word+n-1.
+__attribute__((no_builtin("memset")))
+static void fillbits(byte *bitmap, uintptr word, uintptr n, bool on)
 {
-	MHeap *h = &rt_mheap;
-	uintptr word = (uintptr)(v - h->arena_start) / PTRSIZE, tw, e;
+	uintptr i;
+	byte fill = on ? 0xff : 0;
 
-	if (typ == NULL) {
-		setbits(h->bitmap, word, (size + PTRSIZE - 1) / PTRSIZE, NULL);
+	if (n <= 56 - word % 8) {
+		putbits(bitmap, word, (uint32)n, on ? ~(uint64)0 : 0);
 		return;
 	}
-	tw = typ->size / PTRSIZE;
-	for (e = 0; e < size / typ->size; e++)
-		setbits(h->bitmap, word + e * tw, tw, typ->ptrmask);
+	for (; word % 8 != 0; word++, n--)
+		putbits(bitmap, word, 1, on);
+	if (n / 8 > MemclrInline) {
+		memset(bitmap + word / 8, fill, n / 8);
+	} else {
+		for (i = 0; i < n / 8; i++)
+			bitmap[word / 8 + i] = fill;
+	}
+	word += n & ~(uintptr)7;
+	if (n % 8 != 0)
+		putbits(bitmap, word, n % 8, on ? ~(uint64)0 : 0);
+}
+
+// maskbits reads the first n (<= 56) bits of a type's pointer mask.
+static inline NOMEMSET uint64 maskbits(const byte *mask, uint32 n)
+{
+	uint64 v = 0;
+	uint32 i;
+
+	for (i = 0; i < (n + 7) / 8; i++)
+		v |= (uint64)mask[i] << (8 * i);
+	return v & ((((uint64)1) << n) - 1);
+}
+
+// pointerbits records which words of the new object v (size bytes, in a
+// slot of slotsize) may hold pointers: all of them when untyped (scanned
+// conservatively); when typed, those of the type's mask, once per
+// element.  The rest of the slot gets zeros.
+static void pointerbits(byte *v, uintptr size, uintptr slotsize, const gort_type *typ)
+{
+	MHeap *h = &rt_mheap;
+	uintptr word = (uintptr)(v - h->arena_start) / PTRSIZE;
+	uintptr nw = slotsize / PTRSIZE, used, tw, e, i;
+
+	if (typ == NULL) {
+		used = (size + PTRSIZE - 1) / PTRSIZE;
+		fillbits(h->bitmap, word, used, true);
+	} else {
+		tw = typ->size / PTRSIZE;
+		used = size / typ->size * tw;
+		if (tw <= 56) {
+			uint64 bits = maskbits(typ->ptrmask, (uint32)tw);
+
+			for (e = 0; e < used; e += tw)
+				putbits(h->bitmap, word + e, (uint32)tw, bits);
+		} else {
+			for (e = 0; e < used; e += tw)
+				for (i = 0; i < tw; i++)
+					putbits(h->bitmap, word + e + i, 1,
+						typ->ptrmask[i / 8] >> (i % 8) & 1);
+		}
+	}
+	if (used < nw)
+		fillbits(h->bitmap, word + used, nw - used, false);
 }
 
 // rt_memclr zeroes n bytes at p.  The runtime runs on goroutine stacks,
@@ -115,20 +164,6 @@ __attribute__((no_builtin("memset"))) void rt_memclr(void *p, uintptr n)
 		w[i] = 0;
 }
 
-// rt_clearbits clears bits word .. word+n-1 of a bitmap.
-void rt_clearbits(byte *bitmap, uintptr word, uintptr n)
-{
-	for (; n > 0 && word % 8 != 0; word++, n--)
-		bitmap[word / 8] &= ~(1 << (word % 8));
-	if (n >= 8) {
-		rt_memclr(bitmap + word / 8, n / 8);
-		word += n & ~(uintptr)7;
-		n &= 7;
-	}
-	for (; n > 0; word++, n--)
-		bitmap[word / 8] &= ~(1 << (word % 8));
-}
-
 bool rt_pointerbit(void *p)
 {
 	MHeap *h = &rt_mheap;
@@ -139,34 +174,105 @@ bool rt_pointerbit(void *p)
 
 // ---- the three ways to allocate ----
 
-static byte *smallalloc(MCache *c, uintptr size, uint32 flags)
+// nextfree takes the next free slot of s, or returns nelems when s is
+// full: past the end of alloccache, it reads the next words of allocbits.
+// The fast path in smallalloc handles every case but reaching the end of
+// a 64-bit word.
+static uint32 nextfree(MSpan *s)
+{
+	uint32 idx = s->freeindex, n = s->nelems, bit;
+	uint64 cache = s->alloccache;
+
+	while (cache == 0) {            // none free from here to the word's end
+		idx = (idx + 64) & ~(uint32)63;
+		if (idx >= n)
+			goto full;
+		cache = ~s->allocbits[idx / 64];
+	}
+	bit = (uint32)__builtin_ctzll(cache);
+	idx += bit;
+	if (idx >= n)
+		goto full;
+	s->freeindex = idx + 1;
+	if (s->freeindex % 64 == 0)
+		s->alloccache = s->freeindex < n ? ~s->allocbits[s->freeindex / 64] : 0;
+	else
+		s->alloccache = cache >> (bit + 1);
+	s->nalloc++;
+	return idx;
+full:
+	s->freeindex = n;
+	s->alloccache = 0;
+	return n;
+}
+
+// clearslot zeroes a slot being handed out: by words, inline, for the
+// smaller sizes.
+static inline NOMEMSET void clearslot(byte *v, uintptr n)
+{
+	uintptr i, *w = (uintptr *)v;
+
+	if (n > 32 * PTRSIZE) {
+		rt_memclr(v, n);
+		return;
+	}
+	for (i = 0; i < n / PTRSIZE; i++)
+		w[i] = 0;
+}
+
+// Slots of up to SmallBits words get their pointer bits in one putbits.
+enum { SmallBits = 48 };
+
+static inline uintptr wordof(const byte *v)
+{
+	return (uintptr)(v - rt_mheap.arena_start) / PTRSIZE;
+}
+
+static inline NOMEMSET byte *smallalloc(MCache *c, uintptr size, uint32 flags, const gort_type *typ)
 {
 	uint32 cl = rt_sizetoclass(size);
 	uint32 spc = cl << 1 | (flags & FlagNoScan);
 	MSpan *s = c->alloc[spc];
+	uint64 cache = s->alloccache;
+	uint32 bit = (uint32)__builtin_ctzll(cache | (uint64)1 << 63), idx;
+	uintptr nw;
 	byte *v;
 
-	if (s->freelist == NULL && s->freeindex == s->nelems) {
-		s = rt_mcache_refill(c, spc);
-		if (s == NULL)
-			outofmemory(size);
+	idx = s->freeindex + bit;
+	if (cache != 0 && (idx + 1) % 64 != 0 && idx < s->nelems) {
+		s->alloccache = cache >> (bit + 1);     // the fast path
+		s->freeindex = idx + 1;
+		s->nalloc++;
+	} else {
+		while ((idx = nextfree(s)) == s->nelems) {
+			s = rt_mcache_refill(c, spc);
+			if (s == NULL)
+				outofmemory(size);
+		}
 	}
 	c->nmalloc[cl]++;
-	if ((v = s->freelist) != NULL) {        // swept: zero but the link
-		s->freelist = *(byte **)v;
-		*(byte **)v = NULL;
-		return v;
-	}
-	v = rt_spanbase(s) + (uintptr)s->freeindex++ * s->elemsize;
+	v = rt_spanbase(s) + (uintptr)idx * s->elemsize;
 	if (s->needzero && !(flags & FlagNoZero))
-		rt_memclr(v, s->elemsize);
+		clearslot(v, s->elemsize);
+	if (flags & FlagNoScan)
+		return v;
+	nw = s->elemsize / PTRSIZE;
+	if (nw > SmallBits)
+		pointerbits(v, size, s->elemsize, typ);
+	else if (typ == NULL)           // every word of the object, none after
+		putbits(rt_mheap.bitmap, wordof(v), nw,
+			((uint64)1 << ((size + PTRSIZE - 1) / PTRSIZE)) - 1);
+	else if (typ->size == size)     // one element
+		putbits(rt_mheap.bitmap, wordof(v), nw, maskbits(typ->ptrmask, typ->size / PTRSIZE));
+	else
+		pointerbits(v, size, s->elemsize, typ);
 	return v;
 }
 
 // tinyalloc packs pointer-free objects under TinySize bytes into 16-byte
 // blocks, each at the alignment its size calls for.  The block is freed
 // (by the collector) only when every object in it is dead.
-static byte *tinyalloc(MCache *c, uintptr size)
+static NOINLINE byte *tinyalloc(MCache *c, uintptr size)
 {
 	uintptr off = c->tinyoffset;
 	byte *v;
@@ -182,7 +288,7 @@ static byte *tinyalloc(MCache *c, uintptr size)
 		c->tinyoffset = off + size;
 		return c->tiny + off;
 	}
-	v = smallalloc(c, TinySize, FlagNoScan);
+	v = smallalloc(c, TinySize, FlagNoScan, NULL);
 	if (c->tiny == NULL || size < c->tinyoffset) {  // keep the roomier block
 		c->tiny = v;
 		c->tinyoffset = size;
@@ -190,7 +296,7 @@ static byte *tinyalloc(MCache *c, uintptr size)
 	return v;
 }
 
-static byte *largealloc(MCache *c, uintptr size, uint32 flags)
+static NOINLINE byte *largealloc(MCache *c, uintptr size, uint32 flags, const gort_type *typ)
 {
 	uintptr npages = (size >> PageShift) + ((size & PageMask) != 0);
 	MSpan *s;
@@ -203,35 +309,38 @@ static byte *largealloc(MCache *c, uintptr size, uint32 flags)
 	s->divmul = 0;                  // every offset is in slot 0
 	s->nelems = 1;
 	s->freeindex = 1;
+	s->nalloc = 1;
 	c->largealloc += s->elemsize;
 	c->nlargealloc++;
 	rt_xaddp(&rt_mheap.heaplive, (intptr)s->elemsize);
 	if (s->needzero && !(flags & FlagNoZero))
 		memset(rt_spanbase(s), 0, size);
+	if (!(flags & FlagNoScan))
+		pointerbits(rt_spanbase(s), size, s->elemsize, typ);
 	return rt_spanbase(s);
 }
 
-// rt_mallocgc allocates size bytes of zeroed, garbage-collected memory.
+// mallocgc allocates size bytes of zeroed, garbage-collected memory.
 // flags: FlagNoScan for pointer-free memory.  typ: for typed memory (size
 // a multiple of typ->size), which words of each element hold pointers;
 // NULL for untyped memory, which the collector scans conservatively.
-void *rt_mallocgc(uintptr size, uint32 flags, const gort_type *typ)
+static inline NOMEMSET void *mallocgc(uintptr size, uint32 flags, const gort_type *typ)
 {
 	MCache *c = mcache();
-	byte *v;
 
 	if (size == 0)
 		return &zerobase;
 	if (size <= MaxSmallSize) {
 		if ((flags & FlagNoScan) && size < TinySize)
 			return tinyalloc(c, size);
-		v = smallalloc(c, size, flags);
-	} else {
-		v = largealloc(c, size, flags);
+		return smallalloc(c, size, flags, typ);
 	}
-	if (!(flags & FlagNoScan))
-		pointerbits(v, size, typ);
-	return v;
+	return largealloc(c, size, flags, typ);
+}
+
+void *rt_mallocgc(uintptr size, uint32 flags, const gort_type *typ)
+{
+	return mallocgc(size, flags, typ);
 }
 
 // rt_free frees a large object at once.  Only the runtime frees memory
@@ -257,9 +366,11 @@ void rt_memstats_read(gort_memstats *m)
 {
 	MHeap *h = &rt_mheap;
 	MCache *c;
+	uint64 nfreed, freedbytes;
 	uint32 cl;
 
 	*m = (gort_memstats){0};
+	rt_gcstats_freed(&nfreed, &freedbytes);
 	rt_lock(&h->lock);
 	for (cl = 1; cl < rt_nsizeclasses; cl++)
 		m->by_size[cl - 1].size = rt_class_to_size[cl];
@@ -273,8 +384,8 @@ void rt_memstats_read(gort_memstats *m)
 		m->mallocs += c->nlargealloc;
 		m->tiny_allocs += c->ntiny;
 	}
-	m->heap_alloc -= h->largefree + rt_gcstats.freedbytes;
-	m->frees = h->nlargefree + rt_gcstats.nfreed;
+	m->heap_alloc -= h->largefree + freedbytes;
+	m->frees = h->nlargefree + nfreed;
 	m->heap_sys = (uint64)(h->arena_used - h->arena_start);
 	m->heap_inuse = (uint64)(h->pagesinuse - h->pagesstack) << PageShift;
 	m->stack_inuse = (uint64)h->pagesstack << PageShift;
@@ -328,38 +439,46 @@ void rt_memstats_print(void)
 
 // The public entry points are the collector's safe points: it may start
 // there (rt_gcmaybe), and the caller stops there while the world stops.
+// gcmaybe looks, inline, at what would make rt_gcmaybe do something.
 
-void *gort_alloc(size_t size)
+static inline void gcmaybe(void)
 {
-	rt_gcmaybe();
-	return rt_mallocgc(size, 0, NULL);
+	if (rt_load32(&rt_sched.gcwaiting) != 0 || rt_knobs.gcstress > 0 ||
+	    (rt_knobs.gcpercent >= 0 && rt_mheap.heaplive >= rt_mheap.nextgc))
+		rt_gcmaybe();
 }
 
-void *gort_alloc_noscan(size_t size)
+NOMEMSET void *gort_alloc(size_t size)
 {
-	rt_gcmaybe();
-	return rt_mallocgc(size, FlagNoScan, NULL);
+	gcmaybe();
+	return mallocgc(size, 0, NULL);
+}
+
+NOMEMSET void *gort_alloc_noscan(size_t size)
+{
+	gcmaybe();
+	return mallocgc(size, FlagNoScan, NULL);
 }
 
 // gort_alloc_typed allocates n values of type t.
-void *gort_alloc_typed(const gort_type *t, size_t n)
+NOMEMSET void *gort_alloc_typed(const gort_type *t, size_t n)
 {
-	rt_gcmaybe();
+	gcmaybe();
 	if (t->size == 0 || n == 0)
 		return &zerobase;
 	if (n > (uintptr)-1 / t->size)
 		outofmemory((uintptr)-1);
 	if (t->ptrmask == NULL)
-		return rt_mallocgc(t->size * n, FlagNoScan, NULL);
+		return mallocgc(t->size * n, FlagNoScan, NULL);
 	if (t->size % PTRSIZE != 0)
 		rt_throw("gort_alloc_typed: a type with pointers has a size that is not a multiple of the pointer size");
-	return rt_mallocgc(t->size * n, 0, t);
+	return mallocgc(t->size * n, 0, t);
 }
 
-void *gort_mallocgc(size_t size, unsigned flags, const gort_type *t)
+NOMEMSET void *gort_mallocgc(size_t size, unsigned flags, const gort_type *t)
 {
-	rt_gcmaybe();
-	return rt_mallocgc(size, flags & GORT_NOSCAN ? FlagNoScan : 0, t);
+	gcmaybe();
+	return mallocgc(size, flags & GORT_NOSCAN ? FlagNoScan : 0, t);
 }
 
 void gort_read_memstats(gort_memstats *m)

@@ -22,9 +22,10 @@
 //      Pointer-free objects under 16 bytes go to the tiny allocator instead,
 //      which packs them into 16-byte blocks.
 //   2. Take a free slot of the M's cached span for that span class: the
-//      head of its free list (slots the sweeper freed, already zeroed), or
-//      else a bump of its freeindex, zeroed if the span's memory may be
-//      dirty (fresh pages from the OS are already zero).
+//      next clear bit of its alloc bits from freeindex on (a count of
+//      trailing zeros in alloccache, a 64-bit window on them).  Zero it
+//      if the span's memory may be dirty (fresh pages from the OS are
+//      zero; slots the sweeper freed still hold their dead object).
 //   3. If the cached span is full, MCentral gives the MCache another (under
 //      the class's lock), getting fresh spans from MHeap as needed.
 //   4. MHeap finds a free run of pages (free lists by length, then the
@@ -32,7 +33,11 @@
 //      with no free run it maps more of the arena.
 //   5. For objects allocated with a type, the heap's pointer bitmap gets
 //      the type's pointer words; untyped objects are marked as all-pointer
-//      (scanned conservatively); noscan objects get nothing.
+//      (scanned conservatively); noscan objects get nothing.  The bits of
+//      the whole slot are written, zeros too: the dead object that had
+//      the slot before left its own there.
+// Steps 1, 2 and 5 are inlined into the public entry points, with no call
+// on the way unless the span is full or the slot big.
 // A large object (over 32 KB) is a span of its own straight from MHeap.
 //
 // The arena is one reservation of address space, sized at start to fit
@@ -58,9 +63,11 @@
 // For the collector (mgc.h, docs/gc.md): every page maps to its span;
 // each heap word has a pointer bit and a mark bit in two side bitmaps
 // parallel to the arena (bit i of each for the word at arena_start +
-// i*PTRSIZE; the mark bit of an object is the one of its first word); each
-// span carries a sweep generation, and a free list of the slots its last
-// sweep freed, which allocation takes before bumping freeindex.
+// i*PTRSIZE; the mark bit of an object is the one of its first word).  A
+// third bitmap of the same size holds each small span's alloc bits, one
+// per slot, at the span's place: the sweeper turns the span's mark bits
+// into them, and leaves the dead slots alone.  Each span carries a sweep
+// generation.
 //
 // Lock order: MHeap.lock may be taken while holding an MCentral lock,
 // never the other way round.
@@ -134,14 +141,22 @@ struct MSpan {
 	uintptr npages;
 	uintptr elemsize;       // bytes per object (the whole span if large)
 	uint32  nelems;         // objects the span holds
-	uint32  freeindex;      // next slot never handed out
-	byte    *freelist;      // slots freed by the sweeper (zeroed but for
-	                        //   the first word, the link)
+	// Free slots (small spans): slot i is taken if i < freeindex or bit i
+	// of allocbits is set (allocbits: the slots live at the last sweep,
+	// one bit per slot, in the heap's alloc bitmap; all clear in a span
+	// never swept).  alloccache holds the complement of allocbits from
+	// freeindex to the end of its 64-bit word, bit 0 for slot freeindex:
+	// the next free slot is a count of trailing zeros away.
+	uint32  freeindex;
+	uint64  alloccache;
+	uint64  *allocbits;
+	uint32  nalloc;         // slots taken (live at the last sweep, or handed out since)
 	uint8   spanclass;      // sizeclass << 1 | noscan; 0 for large
 	uint8   state;          // MSpanFree ...
 	uint8   needzero;       // memory may be dirty: zero before handing out
 	uint8   incache;        // an MCache allocates from it
-	uint32  ninuse;         // a span of small stack segments: pieces out
+	byte    *freelist;      // a span of small stack segments: free pieces (stack.c)
+	uint32  ninuse;         //   and the pieces out
 	uint32  divmul;         // slot of offset off: off * divmul >> 32 (0: large)
 	// Sweep generation, for the collector: with h the heap's sweepgen,
 	// sweepgen == h-2: needs sweeping; h-1: being swept; h: swept, ready.
@@ -216,8 +231,8 @@ typedef struct MHeap {
 	MSpan   freelarge;              // free spans of MaxMHeapList pages or more
 	MSpan   **spans;                // page map: arena page i -> its span
 	byte    *arena_start, *arena_used, *arena_end;
-	byte    *bitmap;                // pointer bits, then mark bits
-	uintptr bitmapsize;             // bytes of each of the two bitmaps
+	byte    *bitmap;                // pointer bits, mark bits, alloc bits
+	uintptr bitmapsize;             // bytes of each of the three bitmaps
 	uintptr spansmapped;            // bytes of the page map mapped so far
 	uintptr bitmapmapped;           // bytes of each bitmap mapped so far
 	uint32  sweepgen;               // mgc.h; atomic
@@ -236,6 +251,23 @@ typedef struct MHeap {
 
 extern MHeap rt_mheap;
 
+// A span's alloc bits: its slice of the alloc bitmap, one bit per slot.
+// The bitmap has a bit per heap word, so every span's slice has room for
+// its slots (a slot is a word at least).
+static inline uint64 *rt_span_allocbits(MSpan *s)
+{
+	MHeap *h = &rt_mheap;
+	uintptr page = s->start - ((uintptr)h->arena_start >> PageShift);
+
+	return (uint64 *)(h->bitmap + 2 * h->bitmapsize) + page * (PageSize / PTRSIZE / 64);
+}
+
+// rt_span_taken: is slot idx of small span s allocated?
+static inline bool rt_span_taken(const MSpan *s, uintptr idx)
+{
+	return idx < s->freeindex || (s->allocbits[idx / 64] >> (idx % 64) & 1);
+}
+
 void    rt_mheap_init(uintptr memlimit);
 MSpan  *rt_mheap_alloc(uintptr npages, uint8 state);
 void    rt_mheap_free(MSpan *s);
@@ -248,6 +280,7 @@ uintptr rt_memlimit(void);              // RLIMIT_AS, 0 if none
 void    rt_mcentral_init(MCentral *c, uint32 spanclass);
 MSpan  *rt_mcentral_cachespan(MCentral *c);
 void    rt_mcentral_uncachespan(MCentral *c, MSpan *s);
+void    rt_mcentral_putspan(MCentral *c, MSpan *s);    // swept, not cached
 
 // ---- mcache.c ----
 MCache *rt_mcache_new(void);
@@ -266,7 +299,6 @@ void   *rt_mallocgc(uintptr size, uint32 flags, const struct gort_type *typ);
 void    rt_free(void *p);               // runtime-internal: large objects
 bool    rt_pointerbit(void *p);         // may the word at p hold a pointer?
 void    rt_memclr(void *p, uintptr n);  // zero, without libc below 1 KB
-void    rt_clearbits(byte *bitmap, uintptr word, uintptr n);  // bits word..word+n-1
 void    rt_memstats_print(void);
 struct gort_memstats;
 void    rt_memstats_read(struct gort_memstats *m);

@@ -66,7 +66,6 @@ MSpan *rt_mcache_refill(MCache *c, uint32 spanclass)
 	if (s == NULL)
 		return NULL;
 	c->alloc[spanclass] = s;
-	rt_xaddp(&rt_mheap.heaplive, (intptr)((s->npages << PageShift) -
-		(uintptr)s->freeindex * s->elemsize));
+	rt_xaddp(&rt_mheap.heaplive, (intptr)((uintptr)(s->nelems - s->nalloc) * s->elemsize));
 	return s;
 }

@@ -33,22 +33,25 @@ static MSpan *grow(MCentral *c)
 	s->elemsize = rt_class_to_size[cl];
 	s->divmul = rt_class_to_divmul[cl];
 	s->nelems = (npages << PageShift) / s->elemsize;
-	s->freeindex = 0;
 	return s;
 }
 
-// trysweep takes an unswept span to sweep it (c locked; unlocked if so).
+// trysweep claims s if it is unswept (c locked), takes it off its list
+// and sweeps it with c unlocked.  The span stays off every list, kept
+// even when nothing in it lives: an MCache is about to want its room.
 static bool trysweep(MCentral *c, MSpan *s, uint32 sg)
 {
 	if (rt_load32(&s->sweepgen) != sg - 2 || !rt_cas32(&s->sweepgen, sg - 2, sg - 1))
 		return false;
+	rt_spanlist_remove(s);
 	rt_unlock(&c->lock);
-	rt_sweepspan(s);        // moves s to the list it belongs on, or frees it
+	rt_sweepsmall(s);
 	return true;
 }
 
 // rt_mcentral_cachespan hands an MCache a swept span with free slots, or
-// NULL when the heap is out of memory.
+// NULL when the heap is out of memory.  It sweeps the spans it meets on
+// the way (lazy sweeping), and takes the first that has room.
 MSpan *rt_mcentral_cachespan(MCentral *c)
 {
 	MSpan *s;
@@ -59,7 +62,7 @@ retry:
 	sg = rt_load32(&rt_mheap.sweepgen);
 	for (s = c->nonempty.next; s != &c->nonempty; s = s->next) {
 		if (trysweep(c, s, sg))
-			goto retry;
+			goto swept;
 		if (rt_load32(&s->sweepgen) == sg) {
 			rt_spanlist_remove(s);
 			goto have;
@@ -67,7 +70,7 @@ retry:
 	}
 	for (s = c->empty.next; s != &c->empty; s = s->next) {
 		if (trysweep(c, s, sg))
-			goto retry;
+			goto swept;
 		if (rt_load32(&s->sweepgen) == sg && !s->incache)
 			break;  // swept and full from here on: no room in empty
 	}
@@ -76,11 +79,30 @@ retry:
 	if (s == NULL)
 		return NULL;
 	rt_lock(&c->lock);
+	goto have;
+swept:
+	if (s->nalloc == s->nelems) {   // all of it lives: look on
+		rt_mcentral_putspan(c, s);
+		goto retry;
+	}
+	rt_lock(&c->lock);
 have:
 	rt_spanlist_insert(&c->empty, s);
 	s->incache = 1;
 	rt_unlock(&c->lock);
 	return s;
+}
+
+// rt_mcentral_putspan puts a swept span that is not cached on the list
+// its room calls for.
+void rt_mcentral_putspan(MCentral *c, MSpan *s)
+{
+	rt_lock(&c->lock);
+	if (s->nalloc < s->nelems)
+		rt_spanlist_insert(&c->nonempty, s);
+	else
+		rt_spanlist_insertback(&c->empty, s);
+	rt_unlock(&c->lock);
 }
 
 // rt_mcentral_uncachespan takes a span back from an MCache.
@@ -89,7 +111,7 @@ void rt_mcentral_uncachespan(MCentral *c, MSpan *s)
 	rt_lock(&c->lock);
 	s->incache = 0;
 	rt_spanlist_remove(s);
-	if (s->freelist != NULL || s->freeindex < s->nelems)
+	if (s->nalloc < s->nelems)
 		rt_spanlist_insert(&c->nonempty, s);
 	else
 		rt_spanlist_insertback(&c->empty, s);   // swept and full

@@ -214,8 +214,8 @@ static inline uintptr objectat(uintptr p, MSpan **sp)
 	if (p < base)
 		return 0;
 	idx = rt_span_slot(s, p - base);
-	if (idx >= s->freeindex)
-		return 0;
+	if (!rt_span_taken(s, idx))
+		return 0;       // a free slot: what it holds is stale
 	*sp = s;
 	return base + idx * s->elemsize;
 }
@@ -234,25 +234,39 @@ static inline void greyobj(Worker *w, uintptr p)
 		push(w, obj);
 }
 
-// scanobj reads the words of obj that its pointer bits name.
+// Most words read while marking are not heap pointers (zeros, small
+// numbers, code and stack addresses): one subtraction and compare, in
+// line, turns them away before greyobj.
+static inline bool inarena(uintptr p, uintptr lo, uintptr len)
+{
+	return p - lo < len;
+}
+
+// scanobj reads the words of obj that its pointer bits name, a bitmap
+// byte (eight words) at a time.
 static void scanobj(Worker *w, uintptr obj)
 {
 	MHeap *h = &rt_mheap;
 	MSpan *s = h->spans[(obj - (uintptr)h->arena_start) >> PageShift];
 	uintptr n = s->elemsize / PTRSIZE, word = wordof(obj), i = 0;
+	uintptr lo = (uintptr)h->arena_start, len = (uintptr)(h->arena_used - h->arena_start);
 	uintptr *v = (uintptr *)obj;
 
 	while (i < n) {
-		uintptr wi = word + i;
+		uintptr wi = word + i, k = 8 - wi % 8;
 		uint32 bits = h->bitmap[wi / 8] >> (wi % 8);
 
-		if (bits == 0) {                // none in the rest of this byte
-			i += 8 - wi % 8;
-			continue;
+		if (k > n - i) {                // the object ends in this byte
+			k = n - i;
+			bits &= (1u << k) - 1;
 		}
-		if (bits & 1)
-			greyobj(w, v[i]);
-		i++;
+		for (; bits != 0; bits &= bits - 1) {
+			uintptr p = v[i + (uintptr)__builtin_ctz(bits)];
+
+			if (inarena(p, lo, len))
+				greyobj(w, p);
+		}
+		i += k;
 	}
 }
 
@@ -260,11 +274,14 @@ static void scanobj(Worker *w, uintptr obj)
 // hold dead words valgrind calls undefined: test/valgrind.supp knows.
 static NOINLINE void scanrange(Worker *w, uintptr lo, uintptr hi)
 {
+	uintptr alo = (uintptr)rt_mheap.arena_start;
+	uintptr len = (uintptr)(rt_mheap.arena_used - rt_mheap.arena_start);
 	uintptr *p;
 
 	lo = (lo + PTRSIZE - 1) & ~(uintptr)(PTRSIZE - 1);
 	for (p = (uintptr *)lo; (uintptr)(p + 1) <= hi; p++)
-		greyobj(w, *p);
+		if (inarena(*p, alo, len))
+			greyobj(w, *p);
 }
 
 // scang scans a goroutine's stack: from its saved sp to the top of that
@@ -639,11 +656,6 @@ static struct {
 	int64   ns;             // time the background sweeper spent
 } sweep;
 
-static inline bool spanhasroom(MSpan *s)
-{
-	return s->freelist != NULL || s->freeindex < s->nelems;
-}
-
 static void clearmarks(MSpan *s)
 {
 	MHeap *h = &rt_mheap;
@@ -652,67 +664,113 @@ static void clearmarks(MSpan *s)
 	rt_memclr(h->bitmap + h->bitmapsize + w0 / 8, n / 8);
 }
 
+// Sweepers count what they free in two atomic words, without a lock; the
+// collector folds them into rt_gcstats (under statslock) at each
+// collection, and readers add what is pending (rt_gcstats_freed).
+static uintptr pendingfreed, pendingbytes;
+
 static void countfreed(uintptr n, uintptr bytes)
 {
 	if (n == 0)
 		return;
-	rt_lock(&statslock);
+	rt_xaddp(&pendingfreed, (intptr)n);
+	rt_xaddp(&pendingbytes, (intptr)bytes);
+}
+
+static void foldfreed(void)     // statslock held
+{
+	uintptr n = rt_loadp(&pendingfreed), b = rt_loadp(&pendingbytes);
+
+	rt_xaddp(&pendingfreed, -(intptr)n);
+	rt_xaddp(&pendingbytes, -(intptr)b);
 	rt_gcstats.nfreed += n;
-	rt_gcstats.freedbytes += bytes;
+	rt_gcstats.freedbytes += b;
+}
+
+// rt_gcstats_freed: objects and bytes the sweepers have freed so far.
+void rt_gcstats_freed(uint64 *n, uint64 *bytes)
+{
+	rt_lock(&statslock);
+	*n = rt_gcstats.nfreed + rt_loadp(&pendingfreed);
+	*bytes = rt_gcstats.freedbytes + rt_loadp(&pendingbytes);
 	rt_unlock(&statslock);
 }
 
-void rt_sweepspan(MSpan *s)
+// takemarks makes a small span's mark bits its alloc bits: bit i of
+// allocbits for each marked slot i.  Marks sit on slots' first words, so
+// it visits the mark words, and only the marked slots in them: a span
+// of dead objects costs a few loads per page.  Returns the slots marked.
+static uint32 takemarks(MSpan *s)
+{
+	uintptr base = (uintptr)rt_spanbase(s), j, nw;
+	uint32 *mw = markword(wordof(base)), live = 0;
+	uint64 *ab = s->allocbits;
+
+	rt_memclr(ab, (s->nelems + 63) / 64 * sizeof(uint64));
+	nw = (s->npages << PageShift) / PTRSIZE / 32;   // spans start on a mark word
+	for (j = 0; j < nw; j++) {
+		uint32 m = mw[j];
+
+		for (; m != 0; m &= m - 1) {
+			uintptr w = j * 32 + (uintptr)__builtin_ctz(m);
+			uintptr idx = rt_span_slot(s, w * PTRSIZE);
+
+			ab[idx / 64] |= (uint64)1 << (idx % 64);
+			live++;
+		}
+	}
+	return live;
+}
+
+// rt_sweepsmall frees what the last mark did not reach in small span s,
+// which the caller owns (sweepgen h-1) and has taken off its list.  Its
+// marks become its alloc bits and allocation starts over from slot 0,
+// skipping the live ones; the dead slots are not touched here
+// (allocation zeroes a slot and writes its pointer bits when it hands it
+// out again).  Leaves s swept (sweepgen h) and returns its live slots.
+uint32 rt_sweepsmall(MSpan *s)
+{
+	uint32 live = takemarks(s);
+
+	clearmarks(s);
+	countfreed(s->nalloc - live, (uintptr)(s->nalloc - live) * s->elemsize);
+	if (live < s->nalloc)
+		s->needzero = 1;
+	s->nalloc = live;
+	s->freeindex = 0;
+	s->alloccache = ~s->allocbits[0];
+	rt_store32(&s->sweepgen, rt_mheap.sweepgen);
+	return live;
+}
+
+// sweepspan sweeps a span the background sweeper (or the collector)
+// claimed: a large one is freed if unmarked; a small one goes back on its
+// MCentral's list, or to the heap when nothing in it lives.
+static void sweepspan(MSpan *s)
 {
 	MHeap *h = &rt_mheap;
-	uint32 sg = h->sweepgen;
-	byte *base = rt_spanbase(s), *v;
-	uintptr i, nfree = 0, nfreed = 0;
 	MCentral *c;
 
 	if (s->spanclass >> 1 == 0) {           // a large object
-		if (testmark(wordof((uintptr)base))) {
+		if (testmark(wordof((uintptr)rt_spanbase(s)))) {
 			clearmarks(s);
-			rt_store32(&s->sweepgen, sg);
+			rt_store32(&s->sweepgen, h->sweepgen);
 			return;
 		}
 		countfreed(1, s->elemsize);
-		rt_store32(&s->sweepgen, sg);
+		rt_store32(&s->sweepgen, h->sweepgen);
 		rt_mheap_free(s);
 		return;
 	}
-	for (v = s->freelist; v != NULL; v = *(byte **)v, nfree++)
-		setmark(wordof((uintptr)v), true);      // free already: not freed again
-	for (i = 0; i < s->freeindex; i++) {
-		v = base + i * s->elemsize;
-		if (testmark(wordof((uintptr)v)))
-			continue;
-		if (!(s->spanclass & 1))        // its pointer bits go with it
-			rt_clearbits(h->bitmap, wordof((uintptr)v), s->elemsize / PTRSIZE);
-		rt_memclr(v, s->elemsize);
-		*(byte **)v = s->freelist;
-		s->freelist = v;
-		nfreed++;
-	}
-	clearmarks(s);
-	countfreed(nfreed, nfreed * s->elemsize);
 	c = &h->central[s->spanclass];
 	rt_lock(&c->lock);
-	if (nfree + nfreed == s->freeindex) {   // nothing lives here
-		rt_spanlist_remove(s);
-		rt_unlock(&c->lock);
-		s->freelist = NULL;
-		rt_store32(&s->sweepgen, sg);
+	rt_spanlist_remove(s);
+	rt_unlock(&c->lock);
+	if (rt_sweepsmall(s) == 0) {            // nothing lives here
 		rt_mheap_free(s);
 		return;
 	}
-	rt_spanlist_remove(s);
-	if (spanhasroom(s))
-		rt_spanlist_insert(&c->nonempty, s);
-	else
-		rt_spanlist_insertback(&c->empty, s);
-	rt_store32(&s->sweepgen, sg);
-	rt_unlock(&c->lock);
+	rt_mcentral_putspan(c, s);
 }
 
 // rt_sweepone sweeps the span at the cursor, if it needs it; false once
@@ -733,7 +791,7 @@ bool rt_sweepone(void)
 		return true;
 	rt_fence();             // state before sweepgen: see rt_mheap_alloc
 	if (rt_load32(&s->sweepgen) == sg - 2 && rt_cas32(&s->sweepgen, sg - 2, sg - 1))
-		rt_sweepspan(s);
+		sweepspan(s);
 	return true;
 }
 
@@ -840,6 +898,7 @@ static void collect(void)
 	rt_starttheworld();
 	t4 = rt_nanotime();
 	rt_lock(&statslock);
+	foldfreed();
 	rt_gcstats.ngc++;
 	rt_gcstats.lastlive = live;
 	rt_gcstats.lastpause = t4 - t0;
@@ -943,6 +1002,7 @@ void gort_read_gcstats(gort_gcstats *st)
 	st->pause_total_ns = (uint64)rt_gcstats.totalpause;
 	st->pause_max_ns = (uint64)rt_gcstats.maxpause;
 	st->last_live = rt_gcstats.lastlive;
+	foldfreed();
 	st->freed = rt_gcstats.nfreed;
 	st->freed_bytes = rt_gcstats.freedbytes;
 	rt_unlock(&statslock);

@@ -45,12 +45,16 @@
 //   ptr bits:   |     1      |   0   |     1      |   1   |   (which words to read)
 //   mark bits:  |     1      |   -   |     0      |   -   |   (obj0 reached)
 //
-// Sweeping a span (sweepspan), owned through its sweep generation
-// (h-2 -> h-1 by compare-and-swap, h when done):
-//   small: slots on the span's free list are marked first (so they are
-//   not freed twice); every unmarked slot below freeindex is zeroed, loses
-//   its pointer bits and joins the free list; mark bits are cleared; a
-//   span with nothing live goes back to the heap.  large: unmarked, the
+// Sweeping a span, owned through its sweep generation (h-2 -> h-1 by
+// compare-and-swap, h when done):
+//   small (rt_sweepsmall): the marked slots become the span's alloc bits
+//   (one bit per slot); allocation starts again at slot 0 and skips them.
+//   Dead slots are not touched: allocation zeroes a slot and writes its
+//   pointer bits when it hands it out, and the collector, seeing a pointer
+//   into a slot that is neither below freeindex nor in the alloc bits,
+//   knows it for stale.  The cost is a few loads per page and one per
+//   live object.  A span with nothing live goes back to the heap, unless
+//   an MCentral swept it to hand it to an MCache.  large: unmarked, the
 //   span goes back to the heap.
 // Spans are swept lazily by the MCentral that hands them to an MCache,
 // by a background sweeper thread, and, for what is left, at the start of
@@ -76,7 +80,8 @@ typedef struct GcStats {
 	uint32  ngc;                    // collections so far
 	uint64  lastlive;               // bytes marked by the last one
 	int64   lastpause, maxpause, totalpause;       // ns
-	uint64  nfreed, freedbytes;     // objects freed by sweeping
+	uint64  nfreed, freedbytes;     // objects freed by sweeping (and not
+	                                //   yet folded in: rt_gcstats_freed)
 } GcStats;
 
 extern GcStats rt_gcstats;
@@ -85,8 +90,9 @@ void    rt_gcinit(void);
 void    rt_gc(bool force);              // from a goroutine: collect now
 void    rt_gcmaybe(void);               // from an allocation entry point
 bool    rt_sweepone(void);              // sweep one span; false: none left
-void    rt_sweepspan(MSpan *s);         // s owned (sweepgen h-1)
-bool    rt_ismarked(void *p);           // is the object at p marked?
+uint32  rt_sweepsmall(MSpan *s);        // s owned (h-1), off its list: live slots
+bool    rt_ismarked(void *p);
+void    rt_gcstats_freed(uint64 *n, uint64 *bytes);           // is the object at p marked?
 void    rt_setfinalizer(void *obj, void (*fn)(void *));
 
 #endif

@@ -83,8 +83,8 @@ static uintptr mappednow(void)
 // given what is mapped already; 0 means no limit.  32 MB stay outside for
 // thread stacks and libc; goroutine stacks come from the arena.  The rest
 // is split between the arena and what the heap maps beside it, per page: a
-// page-map entry, the page's bitmap bits (two per word), and, at worst, one
-// MSpan.
+// page-map entry, the page's bitmap bits (three per word), and, at worst,
+// one MSpan.
 uintptr rt_arenasize(uintptr limit, uintptr mapped)
 {
 	uintptr avail;
@@ -94,7 +94,7 @@ uintptr rt_arenasize(uintptr limit, uintptr mapped)
 	if (limit < mapped + ThreadReserve + MinArena)
 		return MinArena;        // cannot fit: reserving will say so
 	avail = limit - mapped - ThreadReserve;
-	return avail / (PageSize + PTRSIZE + sizeof(MSpan) + PageSize / (4 * PTRSIZE)) * PageSize;
+	return avail / (PageSize + PTRSIZE + sizeof(MSpan) + 3 * PageSize / (8 * PTRSIZE)) * PageSize;
 }
 
 // ---- the arena ----
@@ -109,7 +109,7 @@ static void initlists(MHeap *h)
 }
 
 // reserve claims the arena and its side tables in one range:
-// [page map][pointer bits][mark bits][arena].
+// [page map][pointer bits][mark bits][alloc bits][arena].
 static bool reserve(MHeap *h, uintptr arena)
 {
 	uintptr mapsize, bitsize, total;
@@ -117,7 +117,7 @@ static bool reserve(MHeap *h, uintptr arena)
 
 	mapsize = (arena / PageSize * PTRSIZE + PageMask) & ~(uintptr)PageMask;
 	bitsize = (arena / PTRSIZE / 8 + PageMask) & ~(uintptr)PageMask;
-	total = mapsize + 2 * bitsize + arena + PageSize;
+	total = mapsize + 3 * bitsize + arena + PageSize;
 	p = rt_sys_reserve(total);
 	if (p == NULL)
 		return false;
@@ -126,7 +126,7 @@ static bool reserve(MHeap *h, uintptr arena)
 	h->bitmapsize = bitsize;
 	// Page numbers are addresses >> PageShift: the arena starts on a heap
 	// page, which mmap's 4 KB alignment does not promise.
-	h->arena_start = (byte *)(((uintptr)p + mapsize + 2 * bitsize + PageMask) & ~(uintptr)PageMask);
+	h->arena_start = (byte *)(((uintptr)p + mapsize + 3 * bitsize + PageMask) & ~(uintptr)PageMask);
 	h->arena_used = h->arena_start;
 	h->arena_end = h->arena_start + arena;
 	return true;
@@ -168,7 +168,7 @@ static bool mapside(MHeap *h, byte *to)
 	}
 	hi = (b / PTRSIZE / 8 + PageMask) & ~(uintptr)PageMask;
 	if (hi > h->bitmapmapped) {
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < 3; i++)
 			if (!rt_sys_map(h->bitmap + i * h->bitmapsize + h->bitmapmapped,
 			    hi - h->bitmapmapped, false))
 				return false;
@@ -305,6 +305,9 @@ static void alloc0(void *arg)
 		s->state = r->state;
 		s->incache = 0;
 		s->freeindex = 0;
+		s->nalloc = 0;
+		s->alloccache = ~(uint64)0;
+		s->allocbits = rt_span_allocbits(s);
 		s->freelist = NULL;
 		if (r->state == MSpanStack)
 			h->pagesstack += r->npages;
@@ -314,7 +317,9 @@ static void alloc0(void *arg)
 }
 
 // rt_mheap_alloc returns a span of npages in the given state, with its
-// pointer and mark bits clear; s->needzero says if its memory may be dirty.
+// mark and alloc bits clear (its pointer bits are whatever they were:
+// allocation writes an object's pointer bits whole); s->needzero says if
+// its memory may be dirty.
 MSpan *rt_mheap_alloc(uintptr npages, uint8 state)
 {
 	AllocReq r = {npages, state, NULL};
@@ -323,12 +328,16 @@ MSpan *rt_mheap_alloc(uintptr npages, uint8 state)
 	return r.s;
 }
 
-static void clearbits(MHeap *h, MSpan *s)
+// clearmarks clears the mark bits of a span going back to the heap: a
+// large object freed by rt_free between a collection's mark and its sweep
+// keeps its mark, which must not make a later object there look reached.
+// The alloc bits need no clearing: only the sweeper sets them, and a span
+// it gives back has none set (that is why it gives it back).
+static void clearmarks(MHeap *h, MSpan *s)
 {
 	uintptr off = (uintptr)(rt_spanbase(s) - h->arena_start) / PTRSIZE / 8;
 	uintptr n = (s->npages << PageShift) / PTRSIZE / 8;
 
-	memset(h->bitmap + off, 0, n);
 	memset(h->bitmap + h->bitmapsize + off, 0, n);
 }
 
@@ -383,7 +392,7 @@ static void free0(void *arg)
 	rt_lock(&h->lock);
 	if (s->state == MSpanStack)
 		h->pagesstack -= s->npages;
-	clearbits(h, s);
+	clearmarks(h, s);
 	s->needzero = 1;
 	freelocked(h, s);
 	keep = h->pagesinuse / 8 > ScavengeMinKeep ? h->pagesinuse / 8 : ScavengeMinKeep;

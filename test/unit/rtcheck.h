@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/wait.h>
 
 // rtcheck_child forks, runs fn(arg) in the child (which then exits 0),
@@ -28,6 +29,12 @@ void rtcheck_bootonce(void);
 // program exits 0.
 int rtcheck_prog(void (*main)(void *), int nprocs, char *out, size_t n);
 void rtcheck_prog_ok(void (*main)(void *), int nprocs);
+
+// RTHIDE(p): an address turned into a word the collector cannot take
+// for a pointer into the heap (its top bit flipped: on 64-bit it is not
+// an address at all; on 32-bit it is 2 GB away, and the arena is smaller);
+// RTHIDE again turns it back.
+#define RTHIDE(p) ((uintptr_t)(p) ^ ((uintptr_t)1 << (sizeof(void *) * 8 - 1)))
 
 // RTCHECK(cond), inside such a program: exit 3, naming the condition.
 #define RTCHECK(cond) do { if (!(cond)) rtcheck_fail(#cond, __LINE__); } while (0)

@@ -482,6 +482,50 @@ START_TEST(runtime_scratch_fields_keep_nothing_alive)
 }
 END_TEST
 
+// A freed slot keeps what it held until it is handed out again (the
+// sweeper does not clear it), so the collector must know a free slot
+// from an object: a word pointing into one keeps nothing alive.
+enum { StaleSize = 200 };       // a class the runtime leaves alone
+static uintptr hidden;          // an address the collector cannot read as one
+static void **freeslot;         // a root pointing into a free slot
+static void *neighbour;         // keeps the span of the free slot in use
+
+static NOINLINE void makestale(void)
+{
+	void **a = gort_alloc(StaleSize);
+
+	neighbour = gort_alloc(StaleSize);
+
+	global = newobj(18, false);     // kept by the global for now
+	a[0] = global;
+	hidden = RTHIDE(a);
+}
+
+static NOINLINE void onlythestale(void)
+{
+	freeslot = (void **)RTHIDE(hidden);
+	gort_setfinalizer(global, fin);
+	global = NULL;
+}
+
+static void freeslotmain(void *arg)
+{
+	makestale();
+	gort_gc();              // a is found dead...
+	gort_gc();              // ... and its span swept
+	RTCHECK(((void **)RTHIDE(hidden))[0] == global);  // the slot still says so
+	onlythestale();
+	RTCHECK(collectuntil(18));
+	RTCHECK(rt_mheap_lookup(freeslot) == rt_mheap_lookup(neighbour));
+	freeslot = NULL;
+}
+
+START_TEST(a_pointer_into_a_free_slot_keeps_nothing_alive)
+{
+	rtcheck_prog_ok(freeslotmain, 1);
+}
+END_TEST
+
 // ---- knobs ----
 
 static void stressmain(void *arg)
@@ -547,6 +591,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, many_goroutines_allocate_while_the_collector_runs);
 	tcase_add_test(tc, rss_stays_flat_over_ten_million_allocations);
 	tcase_add_test(tc, runtime_scratch_fields_keep_nothing_alive);
+	tcase_add_test(tc, a_pointer_into_a_free_slot_keeps_nothing_alive);
 	tcase_add_test(tc, gcstress_off_and_gctrace_knobs_work);
 	suite_add_tcase(s, tc);
 	return s;

@@ -97,6 +97,43 @@ START_TEST(pointer_bits_follow_the_type)
 }
 END_TEST
 
+// The sweeper leaves a dead object's pointer bits behind; the object
+// allocated next in its slot writes all of its own, zeros included.
+static void reusemain(void *arg)
+{
+	static const unsigned char mask[] = {0x5};      // words 0 and 2 of 3
+	gort_type t = {3 * sizeof(void *), mask};
+	enum { N = 4096 };
+	static uintptr old[N];          // hidden addresses of the untyped ones
+	static void *keep[N / 8];       // one in eight lives: the spans stay
+	uintptr i, j, reused = 0;
+
+	for (i = 0; i < N; i++) {
+		void *p = gort_alloc(3 * sizeof(void *));
+
+		if (i % 8 == 0)
+			keep[i / 8] = p;
+		old[i] = RTHIDE(p);
+	}
+	gort_gc();
+	gort_gc();
+	for (i = 0; i < N; i++) {
+		void **v = gort_alloc_typed(&t, 1);
+
+		RTCHECK(rt_pointerbit(&v[0]) && !rt_pointerbit(&v[1]) && rt_pointerbit(&v[2]));
+		for (j = 0; j < N && reused == 0; j++)
+			if (RTHIDE(old[j]) == (uintptr)v)
+				reused = 1;
+	}
+	RTCHECK(reused);                // the test did look at a reused slot
+}
+
+START_TEST(a_reused_slot_gets_the_new_objects_pointer_bits)
+{
+	rtcheck_prog_ok(reusemain, 1);
+}
+END_TEST
+
 START_TEST(tiny_objects_pack_into_aligned_blocks)
 {
 	byte *a, *b, *c, *d;
@@ -349,6 +386,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, objects_do_not_overlap);
 	tcase_add_test(tc, pointer_free_objects_never_share_a_span_with_others);
 	tcase_add_test(tc, pointer_bits_follow_the_type);
+	tcase_add_test(tc, a_reused_slot_gets_the_new_objects_pointer_bits);
 	tcase_add_test(tc, tiny_objects_pack_into_aligned_blocks);
 	tcase_add_test(tc, large_objects_get_their_own_span_and_come_back_zeroed);
 	tcase_add_test(tc, free_spans_coalesce);
