@@ -246,6 +246,8 @@ typedef struct MHeap {
 	uintptr pagesinuse, pagesfree, pagesreleased, pagesstack;
 	uint64  largefree, nlargefree;  // large objects freed (rt_free)
 	uint64  nscavenged;             // times pages went back to the OS
+	uint32  scavengedry;            // sweepgen + 1 when the scavenger last found
+	                                //   no free span old enough (0: never)
 	MCentral central[NumSpanClasses];
 } MHeap;
 

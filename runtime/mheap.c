@@ -447,9 +447,15 @@ static uintptr scavengelocked(MHeap *h, uintptr keep, bool aged)
 	uintptr released = 0, n;
 	MSpan *s;
 
+	if (aged && h->scavengedry == rt_load32(&h->sweepgen) + 1)
+		return 0;               // nothing grew old since the last look
 	while (h->pagesfree - h->pagesreleased > keep && (s = oldestresident(h)) != NULL) {
-		if (aged && rt_load32(&h->sweepgen) - s->unusedsince < 4)
-			break;          // the oldest is young: so are the rest
+		if (aged && rt_load32(&h->sweepgen) - s->unusedsince < 4) {
+			// The oldest is young: so are the rest, until the next
+			// collection (spans freed meanwhile are younger still).
+			h->scavengedry = rt_load32(&h->sweepgen) + 1;
+			break;
+		}
 		n = s->npages - s->npreleased;
 		if (rt_sys_unused(rt_spanbase(s), s->npages << PageShift))
 			s->needzero = 0;        // the pages come back as zeros
