@@ -929,12 +929,15 @@ static void collect(void)
 	uint32 nproc = rt_sched.nprocs;
 	uintptr goal;
 
-	// Helpers pay off on a big heap only, and never beyond the CPUs.
+	// Helpers pay off only when there is much to mark (what the last
+	// collection found live; the whole heap at the first), and never
+	// beyond the CPUs: waking them, and marking by compare-and-swap,
+	// cost more than a second thread gives on a small live heap.
 	if (nproc > (uint32)rt_ncpu())
 		nproc = (uint32)rt_ncpu();
 	if (nproc > GcMaxProcs)
 		nproc = GcMaxProcs;
-	if (before < GcParallelMin)
+	if ((rt_gcstats.ngc > 0 ? rt_gcstats.lastlive : before) < GcParallelMin)
 		nproc = 1;
 
 	t0 = rt_nanotime();

@@ -72,7 +72,7 @@
 enum {
 	GcMaxProcs      = 8,            // threads marking at once
 	GcMinGoal       = 4 << 20,      // bytes: never collect a smaller heap
-	GcParallelMin   = 2 << 20,      // bytes: mark a smaller heap alone
+	GcParallelMin   = 2 << 20,      // bytes: mark a smaller live heap alone
 	WorkbufSize     = 4096,         // bytes of a work buffer
 };
 
