@@ -503,5 +503,5 @@ void gort_read_memstats(gort_memstats *m)
 
 void gort_free_os_memory(void)
 {
-	rt_mheap_scavenge(true);
+	rt_mheap_scavenge(ScavengeAll);
 }

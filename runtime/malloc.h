@@ -50,15 +50,17 @@
 //
 // Giving memory back (seed 000): free spans remember how many of their
 // pages are still resident, and the collection in which they became free.
-// After each free, if the resident free pages exceed what the heap needs
+// After each free and each collection, if the resident free pages exceed
+// what the heap needs
 // (what it will use again before the next collection, an eighth of the
 // heap in use, and 4 MB at least), the oldest free spans are released with
 // madvise(MADV_DONTNEED) (MADV_FREE with GORT_DEBUG=madvfree=1) until they
 // do not, but only spans that stayed free through a whole collection
 // cycle: a span the sweeper just freed is about to be used again, and
 // giving it back would only fault its pages in again (each fault costs
-// more than the page is worth).  gort_free_os_memory() releases all free
-// spans at once.
+// more than the page is worth).  When every P goes idle, sysmon releases
+// what exceeds the need whatever its age.  gort_free_os_memory() releases
+// all free spans at once.
 //
 // For the collector (mgc.h, docs/gc.md): every page maps to its span;
 // each heap word has a pointer bit and a mark bit in two side bitmaps
@@ -274,7 +276,8 @@ void    rt_mheap_init(uintptr memlimit);
 MSpan  *rt_mheap_alloc(uintptr npages, uint8 state);
 void    rt_mheap_free(MSpan *s);
 MSpan  *rt_mheap_lookup(void *p);       // the span of an arena address, or NULL
-uintptr rt_mheap_scavenge(bool all);    // pages released
+enum { ScavengeAll, ScavengeAged, ScavengeIdle };     // rt_mheap_scavenge
+uintptr rt_mheap_scavenge(int32 how);   // pages released
 uintptr rt_arenasize(uintptr limit, uintptr mapped);
 uintptr rt_memlimit(void);              // RLIMIT_AS, 0 if none
 

@@ -970,6 +970,7 @@ static void collect(void)
 	sweep.ns = 0;
 	if (rt_knobs.gctrace)
 		gctrace(t0, before, live, t4 - t0, t3 - t2, t2 - t1 + bgsweep_ns, nproc);
+	rt_mheap_scavenge(ScavengeAged);        // spans free since a cycle ago
 	if (!sweep.started) {
 		sweep.started = 1;
 		rt_startthread(bgsweep, NULL, "cannot create the sweeper thread");

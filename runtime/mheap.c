@@ -383,11 +383,23 @@ static void freelocked(MHeap *h, MSpan *s)
 
 static uintptr scavengelocked(MHeap *h, uintptr keep, bool aged);
 
+// pacedkeep: the free pages worth keeping resident: an eighth of the
+// heap in use, 4 MB at least, or what the heap will use again before the
+// next collection, if more (giving those back now would only fault them
+// in again).  Heap locked.
+static uintptr pacedkeep(MHeap *h)
+{
+	uintptr keep = h->pagesinuse / 8 > ScavengeMinKeep ? h->pagesinuse / 8 : ScavengeMinKeep;
+
+	if ((h->nextgc >> PageShift) > h->pagesinuse + keep)
+		keep = (h->nextgc >> PageShift) - h->pagesinuse;
+	return keep;
+}
+
 static void free0(void *arg)
 {
 	MSpan *s = arg;
 	MHeap *h = &rt_mheap;
-	uintptr keep;
 
 	rt_lock(&h->lock);
 	if (s->state == MSpanStack)
@@ -395,12 +407,7 @@ static void free0(void *arg)
 	clearmarks(h, s);
 	s->needzero = 1;
 	freelocked(h, s);
-	keep = h->pagesinuse / 8 > ScavengeMinKeep ? h->pagesinuse / 8 : ScavengeMinKeep;
-	// Pages the heap will use again before the next collection are kept:
-	// giving them back now would only fault them in again (mgc.h).
-	if ((h->nextgc >> PageShift) > h->pagesinuse + keep)
-		keep = (h->nextgc >> PageShift) - h->pagesinuse;
-	scavengelocked(h, keep, true);
+	scavengelocked(h, pacedkeep(h), true);
 	rt_unlock(&h->lock);
 }
 
@@ -468,7 +475,7 @@ static uintptr scavengelocked(MHeap *h, uintptr keep, bool aged)
 }
 
 typedef struct ScavengeReq {
-	bool    all;
+	int32   how;
 	uintptr released;
 } ScavengeReq;
 
@@ -478,13 +485,21 @@ static void scavenge0(void *arg)
 	MHeap *h = &rt_mheap;
 
 	rt_lock(&h->lock);
-	r->released = scavengelocked(h, r->all ? 0 : h->pagesinuse / 8, !r->all);
+	if (r->how == ScavengeAll)
+		r->released = scavengelocked(h, 0, false);
+	else
+		r->released = scavengelocked(h, pacedkeep(h), r->how == ScavengeAged);
 	rt_unlock(&h->lock);
 }
 
-uintptr rt_mheap_scavenge(bool all)
+// rt_mheap_scavenge gives free pages back to the OS: all of them
+// (gort_free_os_memory), those beyond what the heap should keep that
+// stayed free through a whole cycle (after each collection), or those
+// beyond what it should keep whatever their age (the program went idle:
+// nothing is about to take them again).
+uintptr rt_mheap_scavenge(int32 how)
 {
-	ScavengeReq r = {all, 0};
+	ScavengeReq r = {how, 0};
 
 	rt_onsystemstack(scavenge0, &r);
 	return r.released;

@@ -927,7 +927,8 @@ void rt_safepoint(void)
 //     preempted: sysmon poisons the stack limit of the M running it, so
 //     its next split-stack prologue calls __morestack, which sees the
 //     poison and calls rt_morestack_preempt below.
-// When every P is idle it sleeps on a note until one starts again.
+// When every P is idle it gives the heap's spare free memory back to the
+// OS (rt_mheap_scavenge) and sleeps on a note until a P starts again.
 
 static struct {                 // what sysmon saw of each P
 	uint32  schedtick, syscalltick;
@@ -1022,6 +1023,9 @@ static void *sysmon(void *arg)
 			delay *= 2;
 		rt_nanosleep(delay);
 		if (rt_load32(&rt_sched.npidle) == rt_sched.nprocs) {
+			// The program went idle: the heap gives back the free
+			// memory it keeps beyond its needs, young or old.
+			rt_mheap_scavenge(ScavengeIdle);
 			rt_lock(&rt_sched.lock);
 			if (rt_sched.npidle == rt_sched.nprocs) {
 				rt_noteclear(&rt_sched.sysmonnote);

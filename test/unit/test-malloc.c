@@ -215,6 +215,55 @@ START_TEST(a_full_span_is_swapped_for_a_fresh_one)
 }
 END_TEST
 
+// Garbage the collector frees goes back to the OS by itself: after a
+// collection cycle once it stayed free through one, or as soon as the
+// program goes idle.
+enum { ScavObjs = 65536, ScavSize = 1024 };     // 64 MB
+static void *scavobjs[ScavObjs];
+
+static NOINLINE long fillandforget(void)
+{
+	long touched;
+	int i;
+
+	for (i = 0; i < ScavObjs; i++)
+		scavobjs[i] = gort_alloc(ScavSize);
+	touched = rtcheck_rsspages();
+	memset(scavobjs, 0, sizeof scavobjs);
+	return touched;
+}
+
+static void scavcyclesmain(void *arg)
+{
+	long touched = fillandforget(), after;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		gort_alloc(16);
+		gort_gc();
+	}
+	after = rtcheck_rsspages();
+	RTCHECK(touched - after >= (long)ScavObjs * ScavSize / 4096 * 3 / 4);
+}
+
+static void scavidlemain(void *arg)
+{
+	long touched = fillandforget(), after;
+
+	gort_gc();
+	gort_gc();              // freed: young, kept while the program runs
+	gort_sleep(100000000);  // every P idle: sysmon gives it back
+	after = rtcheck_rsspages();
+	RTCHECK(touched - after >= (long)ScavObjs * ScavSize / 4096 * 3 / 4);
+}
+
+START_TEST(collected_memory_goes_back_to_the_os_after_a_cycle_or_when_idle)
+{
+	rtcheck_prog_ok(scavcyclesmain, 1);
+	rtcheck_prog_ok(scavidlemain, 1);
+}
+END_TEST
+
 START_TEST(freed_memory_goes_back_to_the_os)
 {
 	uintptr n = 64 << 20;
@@ -392,6 +441,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, free_spans_coalesce);
 	tcase_add_test(tc, a_full_span_is_swapped_for_a_fresh_one);
 	tcase_add_test(tc, freed_memory_goes_back_to_the_os);
+	tcase_add_test(tc, collected_memory_goes_back_to_the_os_after_a_cycle_or_when_idle);
 	tcase_add_test(tc, memstats_count_what_was_allocated);
 	tcase_add_test(tc, memstats_print_names_each_figure);
 	tcase_add_test(tc, madv_free_gives_pages_back_and_they_come_back_zeroed);
