@@ -543,6 +543,27 @@ static void runfinq(void *arg)
 	}
 }
 
+static void sweepspan(MSpan *s);
+
+// settle waits until the span holding p (if any) is swept, sweeping it
+// itself if nobody has: a sweep rewrites the span's alloc bits and resets
+// its freeindex, and objectat, outside a stopped world, must not read
+// them half done.
+static void settle(uintptr p)
+{
+	MSpan *s = rt_mheap_lookup((void *)p);
+	uint32 sg = rt_load32(&rt_mheap.sweepgen), v;
+
+	if (s == NULL || s->state != MSpanInUse)
+		return;
+	while ((v = rt_load32(&s->sweepgen)) != sg) {
+		if (v == sg - 2 && rt_cas32(&s->sweepgen, sg - 2, sg - 1))
+			sweepspan(s);
+		else
+			rt_sched_yield();       // another thread is sweeping it
+	}
+}
+
 // rt_setfinalizer sets (fn != NULL) or clears the finalizer of the heap
 // object that starts at obj.
 void rt_setfinalizer(void *obj, void (*fn)(void *))
@@ -551,6 +572,7 @@ void rt_setfinalizer(void *obj, void (*fn)(void *))
 	Finalizer *f;
 	bool start = false;
 
+	settle((uintptr)obj);
 	if (objectat((uintptr)obj, &s) != (uintptr)obj)
 		rt_panic("gort_setfinalizer: pointer not at the beginning of an allocated object");
 	rt_lock(&fins.lock);
@@ -640,6 +662,7 @@ static uint64 finalize(void)
 	return w->marked;
 }
 
+// rt_ismarked: with the world stopped, or p's span swept.
 bool rt_ismarked(void *p)
 {
 	MSpan *s;

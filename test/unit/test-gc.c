@@ -565,7 +565,15 @@ static void sweepsizesmain(void *arg)
 		for (i = 0, freed = 0; i < n; i++) {
 			void *p = (void *)RTHIDE(sweephidden[i]);
 			MSpan *s = rt_mheap_lookup(p);
-			bool taken = s != NULL && s->state == MSpanInUse &&
+			bool taken;
+			int tries;
+
+			// The background sweeper may be at this span: its bits
+			// are only settled once it is swept.
+			for (tries = 0; s != NULL && s->state == MSpanInUse && tries < 1000 &&
+			    rt_load32(&s->sweepgen) != rt_load32(&rt_mheap.sweepgen); tries++)
+				gort_sleep(100000);
+			taken = s != NULL && s->state == MSpanInUse &&
 				rt_span_taken(s, ((byte *)p - rt_spanbase(s)) / s->elemsize);
 
 			if (i % 3 == 0)
@@ -574,8 +582,10 @@ static void sweepsizesmain(void *arg)
 				freed += !taken;
 		}
 		// Dead ones are free but for the few a stale word on the
-		// stack may keep.
-		RTCHECK(freed >= n - (n + 2) / 3 - 8);
+		// stack may keep (unless gcstress collected while they were
+		// allocated: then later ones took some of their slots).
+		if (rt_knobs.gcstress == 0)
+			RTCHECK(freed >= n - (n + 2) / 3 - 8);
 		for (i = 0; i < SweepN / 3; i++)
 			sweepkeep[i] = NULL;
 	}
