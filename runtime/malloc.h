@@ -255,6 +255,13 @@ typedef struct MHeap {
 
 extern MHeap rt_mheap;
 
+// rt_heapword: the index of the heap word at arena address p, which is
+// also its bit in each of the word-indexed bitmaps.
+static inline uintptr rt_heapword(uintptr p)
+{
+	return (p - (uintptr)rt_mheap.arena_start) / PTRSIZE;
+}
+
 // A span's alloc bits: its slice of the alloc bitmap, one bit per slot.
 // The bitmap has a bit per heap word, so every span's slice has room for
 // its slots (a slot is a word at least).

@@ -93,15 +93,22 @@ have:
 	return s;
 }
 
-// rt_mcentral_putspan puts a swept span that is not cached on the list
-// its room calls for.
-void rt_mcentral_putspan(MCentral *c, MSpan *s)
+// putlocked puts a swept span on the list its room calls for: nonempty,
+// or the back of empty (swept and full).  c locked.
+static void putlocked(MCentral *c, MSpan *s)
 {
-	rt_lock(&c->lock);
 	if (s->nalloc < s->nelems)
 		rt_spanlist_insert(&c->nonempty, s);
 	else
 		rt_spanlist_insertback(&c->empty, s);
+}
+
+// rt_mcentral_putspan puts a swept span that is on no list, and not
+// cached, where it belongs.
+void rt_mcentral_putspan(MCentral *c, MSpan *s)
+{
+	rt_lock(&c->lock);
+	putlocked(c, s);
 	rt_unlock(&c->lock);
 }
 
@@ -111,9 +118,6 @@ void rt_mcentral_uncachespan(MCentral *c, MSpan *s)
 	rt_lock(&c->lock);
 	s->incache = 0;
 	rt_spanlist_remove(s);
-	if (s->nalloc < s->nelems)
-		rt_spanlist_insert(&c->nonempty, s);
-	else
-		rt_spanlist_insertback(&c->empty, s);   // swept and full
+	putlocked(c, s);
 	rt_unlock(&c->lock);
 }

@@ -168,19 +168,14 @@ static inline uint32 *markword(uintptr word)
 	return (uint32 *)(rt_mheap.bitmap + rt_mheap.bitmapsize) + word / 32;
 }
 
-static inline uintptr wordof(uintptr p)
-{
-	return (p - (uintptr)rt_mheap.arena_start) / PTRSIZE;
-}
-
 static inline bool testmark(uintptr word)
 {
 	return rt_load32(markword(word)) >> (word % 32) & 1;
 }
 
 // setmark sets a mark bit; false if it was set already.  With alone (one
-// worker marks, or a sweeper in the span it owns) nobody else writes the
-// word and a plain store does; parallel workers need the CAS.
+// worker marks) nobody else writes the word and a plain store does;
+// parallel workers need the CAS.
 static inline bool setmark(uintptr word, bool alone)
 {
 	uint32 *mw = markword(word), bit = 1u << (word % 32), old;
@@ -200,16 +195,23 @@ static inline bool setmark(uintptr word, bool alone)
 	return true;
 }
 
-// objectat returns the object holding address p and its span, or 0 when
-// p is not inside an allocated heap object.
-static inline uintptr objectat(uintptr p, MSpan **sp)
+// Most words read while marking are not heap pointers (zeros, small
+// numbers, code and stack addresses): one subtraction and compare, in
+// line, turns them away before greyobj.
+static inline bool inarena(uintptr p, uintptr lo, uintptr len)
+{
+	return p - lo < len;
+}
+
+// slotat returns the object holding arena address p and its span, or 0
+// when p is not inside an allocated heap object.  p must be inside the
+// arena's used part (the marking loops check, in line, with inarena).
+static inline uintptr slotat(uintptr p, MSpan **sp)
 {
 	MHeap *h = &rt_mheap;
 	MSpan *s;
 	uintptr base, idx;
 
-	if (p < (uintptr)h->arena_start || p >= (uintptr)h->arena_used)
-		return 0;
 	s = h->spans[(p - (uintptr)h->arena_start) >> PageShift];
 	if (s == NULL || s->state != MSpanInUse)
 		return 0;
@@ -223,26 +225,29 @@ static inline uintptr objectat(uintptr p, MSpan **sp)
 	return base + idx * s->elemsize;
 }
 
-// greyobj marks the object p points into, if any, and queues it for
-// scanning unless it is noscan.
+// objectat is slotat for any address p.  Outside a stopped world, p's
+// span must be swept (settle): a sweep rewrites what slotat reads.
+static inline uintptr objectat(uintptr p, MSpan **sp)
+{
+	MHeap *h = &rt_mheap;
+
+	if (!inarena(p, (uintptr)h->arena_start, (uintptr)(h->arena_used - h->arena_start)))
+		return 0;
+	return slotat(p, sp);
+}
+
+// greyobj marks the object arena address p points into, if any, and
+// queues it for scanning unless it is noscan.
 static inline void greyobj(Worker *w, uintptr p)
 {
 	MSpan *s;
-	uintptr obj = objectat(p, &s);
+	uintptr obj = slotat(p, &s);
 
-	if (obj == 0 || !setmark(wordof(obj), work.nproc == 1))
+	if (obj == 0 || !setmark(rt_heapword(obj), work.nproc == 1))
 		return;
 	w->marked += s->elemsize;
 	if (!(s->spanclass & 1))
 		push(w, obj);
-}
-
-// Most words read while marking are not heap pointers (zeros, small
-// numbers, code and stack addresses): one subtraction and compare, in
-// line, turns them away before greyobj.
-static inline bool inarena(uintptr p, uintptr lo, uintptr len)
-{
-	return p - lo < len;
 }
 
 // scanobj reads the words of obj that its pointer bits name, a bitmap
@@ -251,7 +256,7 @@ static void scanobj(Worker *w, uintptr obj)
 {
 	MHeap *h = &rt_mheap;
 	MSpan *s = h->spans[(obj - (uintptr)h->arena_start) >> PageShift];
-	uintptr n = s->elemsize / PTRSIZE, word = wordof(obj), i = 0;
+	uintptr n = s->elemsize / PTRSIZE, word = rt_heapword(obj), i = 0;
 	uintptr lo = (uintptr)h->arena_start, len = (uintptr)(h->arena_used - h->arena_start);
 	uintptr *v = (uintptr *)obj;
 
@@ -642,7 +647,7 @@ static uint64 finalize(void)
 	w->marked = 0;
 	w->wbuf = getempty();
 	for (i = 0; i < fins.cap; i++)
-		if (fins.tab[i].obj > Tombstone && !testmark(wordof(fins.tab[i].obj)))
+		if (fins.tab[i].obj > Tombstone && !testmark(rt_heapword(fins.tab[i].obj)))
 			scanobj(w, fins.tab[i].obj);
 	drain(w);
 	work.nwait = 0;
@@ -650,7 +655,7 @@ static uint64 finalize(void)
 	for (i = 0; i < fins.cap; i++) {
 		Finalizer *f = &fins.tab[i];
 
-		if (f->obj <= Tombstone || testmark(wordof(f->obj)))
+		if (f->obj <= Tombstone || testmark(rt_heapword(f->obj)))
 			continue;
 		greyobj(w, f->obj);
 		queuefin(f->obj, f->fn);
@@ -668,7 +673,7 @@ bool rt_ismarked(void *p)
 	MSpan *s;
 	uintptr obj = objectat((uintptr)p, &s);
 
-	return obj != 0 && testmark(wordof(obj));
+	return obj != 0 && testmark(rt_heapword(obj));
 }
 
 // ---- sweeping ----
@@ -685,7 +690,7 @@ static struct {
 static void clearmarks(MSpan *s)
 {
 	MHeap *h = &rt_mheap;
-	uintptr w0 = wordof((uintptr)rt_spanbase(s)), n = (s->npages << PageShift) / PTRSIZE;
+	uintptr w0 = rt_heapword((uintptr)rt_spanbase(s)), n = (s->npages << PageShift) / PTRSIZE;
 
 	rt_memclr(h->bitmap + h->bitmapsize + w0 / 8, n / 8);
 }
@@ -757,7 +762,7 @@ static inline uint32 packmarks(uint32 x, uintptr k)
 static uint32 takemarks(MSpan *s)
 {
 	uintptr base = (uintptr)rt_spanbase(s), k = s->elemsize / PTRSIZE, j, nw;
-	uint32 *mw = markword(wordof(base)), live = 0;
+	uint32 *mw = markword(rt_heapword(base)), live = 0;
 	uint64 *ab = s->allocbits, acc = 0;
 	uintptr at = 0;                         // the word of ab that acc holds
 
@@ -832,7 +837,7 @@ static void sweepspan(MSpan *s)
 	MCentral *c;
 
 	if (s->spanclass >> 1 == 0) {           // a large object
-		if (testmark(wordof((uintptr)rt_spanbase(s)))) {
+		if (testmark(rt_heapword((uintptr)rt_spanbase(s)))) {
 			clearmarks(s);
 			rt_store32(&s->sweepgen, h->sweepgen);
 			return;
@@ -1043,9 +1048,8 @@ void rt_gc(bool force)
 	rt_mcall(&g->sched, rt_m->g0top, gc0, g);
 }
 
-// rt_gcmaybe: a safe point at an allocation entry point, where a
-// collection may start: the heap has reached its goal, or gcstress.
-void rt_gcmaybe(void)
+// rt_gcmaybeslow: the part of rt_gcmaybe (mgc.h) out of line.
+void rt_gcmaybeslow(void)
 {
 	static uint32 nalloc;
 

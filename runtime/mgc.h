@@ -67,7 +67,9 @@
 #define GORT_MGC_H
 
 #include "runtime.h"
+#include "atomic.h"
 #include "malloc.h"
+#include "proc.h"
 
 enum {
 	GcMaxProcs      = 8,            // threads marking at once
@@ -88,11 +90,22 @@ extern GcStats rt_gcstats;
 
 void    rt_gcinit(void);
 void    rt_gc(bool force);              // from a goroutine: collect now
-void    rt_gcmaybe(void);               // from an allocation entry point
+void    rt_gcmaybeslow(void);           // rt_gcmaybe found something to do
 bool    rt_sweepone(void);              // sweep one span; false: none left
 uint32  rt_sweepsmall(MSpan *s);        // s owned (h-1), off its list: live slots
 bool    rt_ismarked(void *p);
 void    rt_gcstats_freed(uint64 *n, uint64 *bytes);           // is the object at p marked?
 void    rt_setfinalizer(void *obj, void (*fn)(void *));
+
+// rt_gcmaybe: a safe point at a public entry point (allocation,
+// channels), where a collection may start: the world is stopping, the
+// heap has reached its goal, or gcstress.  It looks in line, so that the
+// entry points pay a few loads when there is nothing to do.
+static inline void rt_gcmaybe(void)
+{
+	if (rt_load32(&rt_sched.gcwaiting) != 0 || rt_knobs.gcstress > 0 ||
+	    (rt_knobs.gcpercent >= 0 && rt_mheap.heaplive >= rt_mheap.nextgc))
+		rt_gcmaybeslow();
+}
 
 #endif

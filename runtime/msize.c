@@ -58,6 +58,15 @@ static void filltables(void)
 	}
 }
 
+// withinwaste: the smallest span, of alloc bytes or more in whole pages,
+// whose tail waste for objects of size is at most an eighth of it.
+static uintptr withinwaste(uintptr alloc, uint32 size)
+{
+	while (alloc % size > alloc / 8)
+		alloc += PageSize;
+	return alloc;
+}
+
 void rt_sizeinit(void)
 {
 	uint32 n = 1, align = 8, size, npages;
@@ -65,9 +74,7 @@ void rt_sizeinit(void)
 
 	for (size = align; size <= MaxSmallSize; size += align) {
 		align = alignfor(size, align);
-		alloc = PageSize;
-		while (alloc % size > alloc / 8)
-			alloc += PageSize;
+		alloc = withinwaste(PageSize, size);
 		npages = alloc >> PageShift;
 		if (n > 1 && npages == rt_class_to_npages[n - 1] &&
 		    alloc / size == alloc / rt_class_to_size[n - 1]) {
@@ -84,11 +91,8 @@ void rt_sizeinit(void)
 	for (n = 1; n < rt_nsizeclasses; n++) {         // roomier spans
 		size = rt_class_to_size[n];
 		alloc = (uintptr)rt_class_to_npages[n] << PageShift;
-		while (alloc / size < SpanMinObjects && alloc < SpanMaxPages * PageSize) {
-			alloc += PageSize;
-			while (alloc % size > alloc / 8)
-				alloc += PageSize;
-		}
+		while (alloc / size < SpanMinObjects && alloc < SpanMaxPages * PageSize)
+			alloc = withinwaste(alloc + PageSize, size);
 		rt_class_to_npages[n] = (uint32)(alloc >> PageShift);
 	}
 	for (n = 1; n < rt_nsizeclasses; n++)
