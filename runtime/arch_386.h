@@ -31,6 +31,14 @@
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_386_JMP_SLOT
 
+// The red zone below a segment's stack limit (stack.h; docs/stacks.md
+// counts it): a small frame's 256 bytes, then a frame without a prologue
+// (a leaf's, a variadic function's) of up to NOSPLIT_BUDGET, then
+// __morestack's frame and its no-split C call, some 126 bytes, with 32 to
+// spare.
+#define STACK_RED       512
+#define NOSPLIT_BUDGET  96
+
 // Bytes between C-call gates (asm_386.S): a gate's code must fit.
 #define CGATE_SIZE      64
 

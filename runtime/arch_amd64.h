@@ -31,6 +31,14 @@
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     7  // R_X86_64_JUMP_SLOT
 
+// The red zone below a segment's stack limit (stack.h; docs/stacks.md
+// counts it): a small frame's 256 bytes, then a frame without a prologue
+// (a variadic function's: its register save area alone is 176 bytes) of
+// up to NOSPLIT_BUDGET, then the call into __morestack and its 96 bytes,
+// with 48 to spare.  __morestack makes its C calls on the system stack.
+#define STACK_RED       640
+#define NOSPLIT_BUDGET  224
+
 // Bytes between C-call gates (asm_amd64.S): a gate's code must fit.
 #define CGATE_SIZE      64
 

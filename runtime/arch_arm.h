@@ -32,6 +32,14 @@
 // The relocation type of a PLT slot.
 #define R_JUMP_SLOT     22 // R_ARM_JUMP_SLOT
 
+// The red zone below a segment's stack limit (stack.h; docs/stacks.md
+// counts it): a small frame's 256 bytes, then a frame without a prologue
+// (a leaf's, a variadic function's) of up to NOSPLIT_BUDGET, then the
+// prologue's pushes, __morestack's frame with d0-d7 and its no-split C
+// call, some 176 bytes, with 48 to spare.
+#define STACK_RED       576
+#define NOSPLIT_BUDGET  96
+
 // Bytes between C-call gates (asm_arm.S): a gate's code must fit.
 #define CGATE_SIZE      128
 

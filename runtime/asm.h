@@ -12,30 +12,31 @@
 #define GOBUF_SP        0
 #define GOBUF_LIMIT     PTRSIZE
 
+// M (runtime.h): the top of its system stack, where amd64's __morestack
+// makes its C calls.
+#define M_SYSSTACKTOP   PTRSIZE
+
 // Segment (stack.h): the header at the base of every stack segment.
 #define SEG_SIZE        0
 #define SEG_NEXT        PTRSIZE
 #define SEG_OLDSP       (2 * PTRSIZE)
 #define SEG_PREV        (3 * PTRSIZE)
 #define SEG_HEADER      (8 * PTRSIZE)   // sizeof(Segment), rounded to 16
-#define STACK_RED       1024
 // The stack limit sysmon stores to preempt a goroutine (proc.h): above
 // every stack pointer, so the next split-stack prologue calls __morestack.
 // Its negation is an arm immediate.
 #define STACK_PREEMPT   (-0x500)
-// Bytes left unused at the top of every segment, so that a C-call gate
-// may copy CGATE_ARGS bytes of "stack arguments" above any frame.
-#define STACK_TOP_PAD   128
 // What a new segment needs beyond the frame and the stack arguments: the
-// return address __morestack pushes, alignment and the top pad.
-#define MORESTACK_EXTRA (32 + STACK_TOP_PAD)
+// return address __morestack pushes, and alignment.
+#define MORESTACK_EXTRA 32
 
 // C-call gates (cgate.c): CGATE_COUNT gates of CGATE_SIZE bytes each.  A
 // gate makes sure of CGATE_RESERVE bytes of stack before it enters C, and
-// copies CGATE_ARGS bytes of stack arguments when it has to split.
+// copies CGATE_ARGS bytes of stack arguments when it has to split (no more
+// than the segment holds above the caller's frame: __morestack clamps it).
 #define CGATE_COUNT     1024
 #define CGATE_RESERVE   61440
-#define CGATE_ARGS      STACK_TOP_PAD
+#define CGATE_ARGS      128
 
 #ifdef __ASSEMBLER__
 // A routine with hidden visibility: callable from the runtime, not exported.

@@ -186,7 +186,16 @@ EXPORT(__morestack)
 .Lsplit:
 	movl	-4(%ebp), %eax
 	subl	$(SEG_HEADER + STACK_RED), %eax		// eax = current segment
-	movl	8(%ebp), %edx
+	movl	12(%ebp), %ecx
+	jecxz	2f
+	movl	SEG_SIZE(%eax), %edx			// a C-call gate asks for more
+	addl	%eax, %edx				//   arguments than there may
+	leal	20(%ebp), %ecx				//   be: no more than up to the
+	subl	%ecx, %edx				//   segment's top
+	cmpl	%edx, 12(%ebp)
+	jbe	2f
+	movl	%edx, 12(%ebp)
+2:	movl	8(%ebp), %edx
 	addl	12(%ebp), %edx
 	addl	$(MORESTACK_EXTRA + SEG_HEADER + STACK_RED), %edx	// need
 	movl	SEG_NEXT(%eax), %ecx
@@ -200,7 +209,6 @@ EXPORT(__morestack)
 	leal	(SEG_HEADER + STACK_RED)(%ecx), %ebx	// its limit
 	movl	SEG_SIZE(%ecx), %edi
 	addl	%ecx, %edi
-	subl	$STACK_TOP_PAD, %edi
 	subl	12(%ebp), %edi
 	andl	$-16, %edi				// new sp, arguments above it
 	movl	%edi, %edx

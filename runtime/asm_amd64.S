@@ -146,6 +146,27 @@ END(rt_systemstack)
 
 // ---- split stacks ----
 
+// SYSCALLC fn calls the C function fn on this M's system stack
+// (rt_m->sysstacktop, initial-exec TLS) with the TLS limit 0, as
+// rt_systemstack does, keeping xmm0-7 there (xmmcall): what a C call from
+// __morestack needs costs the red zone nothing.  Arguments in rdi, rsi,
+// rdx; results in rax, rdx; the caller comes back to its own stack with
+// leaq -80(%rbp), %rsp.  Jumps to nom on a thread that is not an M.
+// Clobbers r11 and rax.  The stack pointer lands on the top itself, and
+// goes down from there in a call: memcheck takes a jump of sp to another
+// stack for a switch and trusts the 128 bytes below the new sp, which on
+// the system stack only the top ones are sure to be.
+.macro SYSCALLC fn, nom
+	movq	rt_m@GOTTPOFF(%rip), %r11
+	movq	%fs:(%r11), %r11
+	testq	%r11, %r11
+	jz	\nom
+	movq	$0, %fs:TLS_LIMIT
+	movq	M_SYSSTACKTOP(%r11), %rsp		// page-aligned
+	leaq	\fn(%rip), %rax
+	call	xmmcall
+.endm
+
 // The vector argument registers, kept at 0..127(%rsp) around a C call.
 .macro SAVE_XMM
 	movdqu	%xmm0, 0(%rsp)
@@ -167,6 +188,17 @@ END(rt_systemstack)
 	movdqu	96(%rsp), %xmm6
 	movdqu	112(%rsp), %xmm7
 .endm
+
+// xmmcall: call *%rax with the vector argument registers kept on the
+// stack around it (SYSCALLC).  Entered with sp 8 below a 16-byte boundary.
+TEXT(xmmcall)
+	subq	$136, %rsp
+	SAVE_XMM
+	call	*%rax
+	RESTORE_XMM
+	addq	$136, %rsp
+	ret
+END(xmmcall)
 
 // __morestack: called by a split-stack prologue that found too little
 // room, with r10 = the function's frame size and r11 = the bytes of its
@@ -211,19 +243,30 @@ EXPORT(__morestack)
 .Lsplit:
 	movq	-8(%rbp), %rax
 	subq	$(SEG_HEADER + STACK_RED), %rax		// rax = current segment
-	leaq	(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)(%r10, %r11), %rdx	// need
+	testq	%r11, %r11
+	jz	2f
+	movq	SEG_SIZE(%rax), %rcx			// a C-call gate asks for more
+	addq	%rax, %rcx				//   arguments than there may
+	leaq	24(%rbp), %rdx				//   be: no more than up to the
+	subq	%rdx, %rcx				//   segment's top
+	cmpq	%rcx, %r11
+	cmova	%rcx, %r11
+	movq	%r11, -72(%rbp)
+2:	leaq	(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)(%r10, %r11), %rdx	// need
 	movq	SEG_NEXT(%rax), %rcx
 	testq	%rcx, %rcx
 	jz	.Lslow
 	cmpq	SEG_SIZE(%rcx), %rdx
 	ja	.Lslow
 .Lhave:						// rcx = the new segment
+	cmpb	$0, rt_valgrind_on(%rip)
+	jne	.Lvalgrind
+.Lhave1:
 	movq	%rcx, -80(%rbp)				// kept for the way back
 	movq	%rbp, SEG_OLDSP(%rcx)
 	leaq	(SEG_HEADER + STACK_RED)(%rcx), %rax	// its limit
 	movq	SEG_SIZE(%rcx), %rdx
 	addq	%rcx, %rdx
-	subq	$STACK_TOP_PAD, %rdx
 	subq	%r11, %rdx
 	andq	$-16, %rdx				// new sp, arguments above it
 	testq	%r11, %r11
@@ -267,41 +310,58 @@ EXPORT(__morestack)
 	.cfi_def_cfa rsp, 8
 	ret
 	.cfi_def_cfa rbp, 16
-.Lrelease:					// rt_lessstack_slow(r11), results kept
-	subq	$48, %rsp
-	movq	%rax, 0(%rsp)
-	movq	%rdx, 8(%rsp)
-	movdqu	%xmm0, 16(%rsp)
-	movdqu	%xmm1, 32(%rsp)
+.Lrelease:					// rt_lessstack_release(r11) on the
+	movq	%rax, -16(%rbp)				//   system stack; the results
+	movq	%rdx, -40(%rbp)				//   wait in slots .Ldone clears
 	movq	%r11, %rdi
-	call	rt_lessstack_slow
-	movq	0(%rsp), %rax
-	movq	8(%rsp), %rdx
-	movdqu	16(%rsp), %xmm0
-	movdqu	32(%rsp), %xmm1
+	SYSCALLC rt_lessstack_release, .Lnom
+	leaq	-80(%rbp), %rsp
+	movq	-8(%rbp), %r10
+	movq	%r10, %fs:TLS_LIMIT
+	movq	-16(%rbp), %rax
+	movq	-40(%rbp), %rdx
 	jmp	.Ldone
-.Lslow:						// rt_morestack_slow(rax, rdx, rbp)
-	subq	$136, %rsp				// xmm0-7; sp 16-aligned at the call
-	SAVE_XMM
-	movq	%rax, %rdi
+.Lslow:						// rt_morestack_grow(rax, rdx, rbp)
+	movq	%rax, %rdi				//   on the system stack
 	movq	%rdx, %rsi
 	movq	%rbp, %rdx
-	call	rt_morestack_slow
+	SYSCALLC rt_morestack_grow, .Lnom
 	movq	%rax, %rcx
-	RESTORE_XMM
-	addq	$136, %rsp
+	leaq	-80(%rbp), %rsp				// limit 0 until .Lhave sets it
 	movq	-72(%rbp), %r11
 	jmp	.Lhave
-.Lpreempt:					// rt_morestack_preempt(rbp, pc)
-	subq	$136, %rsp
-	SAVE_XMM
-	movq	%rbp, %rdi
-	movq	8(%rbp), %rsi
-	call	rt_morestack_preempt
+// Under valgrind: memcheck takes the jump of sp to the new segment for a
+// switch and trusts amd64's 128 bytes below the new sp, which earlier
+// frames there may have left marked as dead (a split with fewer stack
+// arguments lands higher).  Mark the whole segment live first.
+.Lvalgrind:
+	movq	%rcx, -80(%rbp)
+	leaq	SEG_HEADER(%rcx), %rdi
+	movq	SEG_SIZE(%rcx), %rsi
+	addq	%rcx, %rsi
+	SYSCALLC rt_valgrind_stack_reset, .Lnom
+	leaq	-80(%rbp), %rsp
+	movq	-80(%rbp), %rcx
+	movq	-72(%rbp), %r11
+	jmp	.Lhave1
+.Lnom:						// not an M: rt_morestack_slow says so
+	subq	$8, %rsp
+	call	rt_morestack_slow
+.Lpreempt:					// rt_morestack_ask(rbp, pc) on the
+	movq	%rbp, %rdi				//   system stack: rax = the real
+	movq	8(%rbp), %rsi				//   limit, rdx = yield or not
+	SYSCALLC rt_morestack_ask, .Lnom
+	leaq	-80(%rbp), %rsp
 	movq	%rax, -8(%rbp)				// the real limit, to split from
+	movq	%rax, %fs:TLS_LIMIT
+	testq	%rdx, %rdx				// the switch keeps xmm0-7 on the
+	jz	1f					//   goroutine's stack: it may go
+	subq	$136, %rsp				//   on on another M
+	SAVE_XMM
+	call	rt_morestack_yield
 	RESTORE_XMM
 	addq	$136, %rsp
-	movq	-80(%rbp), %r10
+1:	movq	-80(%rbp), %r10
 	movq	-72(%rbp), %r11
 	leaq	16(%rbp), %rax				// sp at the prologue's check
 	subq	%r10, %rax

@@ -162,7 +162,15 @@ EXPORT(__morestack)
 	beq	.Lpreempt
 .Lsplit:
 	sub	r7, r7, #(SEG_HEADER + STACK_RED)	// r7 = current segment
-	add	r8, r4, r5
+	cmp	r5, #0
+	beq	2f
+	ldr	r8, [r7, #SEG_SIZE]			// a C-call gate asks for more
+	add	r8, r8, r7				//   arguments than there may
+	sub	r8, r8, r11				//   be: no more than up to the
+	sub	r8, r8, #20				//   segment's top
+	cmp	r5, r8
+	movhi	r5, r8
+2:	add	r8, r4, r5
 	add	r8, r8, #(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)	// need
 	ldr	r9, [r7, #SEG_NEXT]
 	cmp	r9, #0
@@ -175,7 +183,6 @@ EXPORT(__morestack)
 	str	r11, [r9, #SEG_OLDSP]
 	ldr	r10, [r9, #SEG_SIZE]
 	add	r10, r10, r9
-	sub	r10, r10, #STACK_TOP_PAD
 	sub	r10, r10, r5
 	sub	r10, r10, #8
 	bic	r10, r10, #7			// new sp: r4, r5, then arguments

@@ -1068,26 +1068,58 @@ static void badpreempt(void *arg)
 	rt_throw("preemption request outside a goroutine's stack");
 }
 
-// rt_morestack_preempt is called by __morestack when the stack limit is
+// rt_morestack_ask is called by __morestack when the stack limit is
 // StackPreempt, with fp = __morestack's frame and pc = the address in the
-// prologue that called it.  It runs below the stack limit: no split.  It
-// puts back the limit of the segment fp is in, switches to the scheduler
-// if the goroutine may stop here, and returns that limit (on whichever M
-// the goroutine then runs on), from which __morestack splits as asked.
-NOSPLIT uintptr rt_morestack_preempt(uintptr fp, uintptr pc)
+// prologue that called it: it finds the limit of the segment fp is in
+// (the real one, to put back and split from) and whether the goroutine
+// may stop here.  It must not split: 386 and arm call it below the stack
+// limit, through rt_morestack_preempt; amd64 calls it on the M's system
+// stack, with the TLS limit 0, and then calls rt_morestack_yield itself.
+//
+// Stopping pushes, below fp, what __morestack keeps there (the vector
+// argument registers on amd64 and arm) and the callee-saved registers
+// (104 bytes on arm): YieldRoom bytes at most, more than the red zone
+// holds below a frame that is already deep in it (stack.h).  There the
+// goroutine goes on, and sysmon asks again at a later call.  Under
+// valgrind, 128 bytes more: memcheck takes the 128 bytes below sp for the
+// running frame's (amd64's ABI red zone), so as sp came back up from the
+// switch it would mark the segment's header dead with them.
+enum { YieldRoom = 320, YieldRoomValgrind = YieldRoom + 128 };
+
+NOSPLIT PreemptAsk rt_morestack_ask(uintptr fp, uintptr pc)
 {
 	M *m = rt_m;
 	G *g = m->curg;
 	Segment *s = g != NULL ? rt_stack_find(g->stack, fp) : NULL;
-	uintptr limit;
+	PreemptAsk a;
 
 	if (s == NULL)
 		rt_systemstack(badpreempt, NULL, m->sysstacktop);
-	limit = rt_segment_limit(s);
-	rt_setlimit(limit);
-	if (g->status == Grunning && m->p != NULL && canpreempt(pc))
-		rt_mcall(&g->sched, m->g0top, gopreempt0, g);
-	return limit;
+	a.limit = rt_segment_limit(s);
+	a.yield = g->status == Grunning && m->p != NULL && canpreempt(pc) &&
+		fp - (rt_valgrind_on ? YieldRoomValgrind : YieldRoom) >= a.limit - StackRed;
+	return a;
+}
+
+// rt_morestack_yield stops the running goroutine for sysmon; it carries
+// on, maybe on another M, when the scheduler picks it again.
+NOSPLIT void rt_morestack_yield(void)
+{
+	G *g = rt_m->curg;
+
+	rt_mcall(&g->sched, rt_m->g0top, gopreempt0, g);
+}
+
+// rt_morestack_preempt does both steps for 386 and arm, and returns the
+// limit (installed on whichever M the goroutine then runs on).
+NOSPLIT uintptr rt_morestack_preempt(uintptr fp, uintptr pc)
+{
+	PreemptAsk a = rt_morestack_ask(fp, pc);
+
+	rt_setlimit(a.limit);
+	if (a.yield)
+		rt_morestack_yield();
+	return a.limit;
 }
 
 // ---- schedtrace (GORT_DEBUG=schedtrace=N,scheddetail=1) ----

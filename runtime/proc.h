@@ -173,7 +173,14 @@ void    rt_safepoint(void);        // stop here if the world is stopping
 void    rt_entersyscall(void);      // asm_<arch>.S: saves registers, then
 void    rt_entersyscall0(const uintptr *regs, uintptr sp);     //   this
 void    rt_exitsyscall(void);
-uintptr rt_morestack_preempt(uintptr fp, uintptr pc);  // from __morestack
+// From __morestack, when the stack limit is StackPreempt (proc.c).
+typedef struct PreemptAsk {
+	uintptr limit;          // the real limit, to put back
+	uintptr yield;          // the goroutine may stop here
+} PreemptAsk;
+PreemptAsk rt_morestack_ask(uintptr fp, uintptr pc);
+void    rt_morestack_yield(void);
+uintptr rt_morestack_preempt(uintptr fp, uintptr pc);
 
 // ---- chan.c ----
 typedef struct Hchan Hchan;

@@ -23,6 +23,7 @@
 
 _Static_assert(offsetof(Gobuf, sp) == GOBUF_SP, "asm.h GOBUF_SP");
 _Static_assert(offsetof(Gobuf, limit) == GOBUF_LIMIT, "asm.h GOBUF_LIMIT");
+_Static_assert(offsetof(M, sysstacktop) == M_SYSSTACKTOP, "asm.h M_SYSSTACKTOP");
 _Static_assert(offsetof(Segment, size) == SEG_SIZE, "asm.h SEG_SIZE");
 _Static_assert(offsetof(Segment, next) == SEG_NEXT, "asm.h SEG_NEXT");
 _Static_assert(offsetof(Segment, oldsp) == SEG_OLDSP, "asm.h SEG_OLDSP");
@@ -33,6 +34,7 @@ _Static_assert(StackRed == STACK_RED, "asm.h STACK_RED");
 // The compiler ABI's numbers are the runtime's (gort/abi.h).
 #include "gort/abi.h"
 _Static_assert(GORT_STACK_SMALL == StackSmall, "abi.h GORT_STACK_SMALL");
+_Static_assert(GORT_NOSPLIT_BUDGET == NOSPLIT_BUDGET, "abi.h GORT_NOSPLIT_BUDGET");
 _Static_assert(GORT_CGATE_RESERVE == CGATE_RESERVE, "abi.h GORT_CGATE_RESERVE");
 _Static_assert(GORT_CGATE_ARGS == CGATE_ARGS, "abi.h GORT_CGATE_ARGS");
 
@@ -317,6 +319,7 @@ void rt_boot(int argc, char **argv, char **envp)
 	booted = true;
 	rt_argc = argc;
 	rt_argv = argv;
+	rt_valgrind_init();
 	rt_parseknobs(envp);
 	selfcheck();
 	rt_mallocinit();

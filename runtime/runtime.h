@@ -232,6 +232,8 @@ bool    rt_sys_unused(void *v, uintptr n); // true: the pages now read as zeros
 void    rt_sys_free(void *v, uintptr n);
 
 // ---- valgrind.c: stacks made known to valgrind (no-ops without it) ----
+extern bool rt_valgrind_on;
+void    rt_valgrind_init(void);
 uint32  rt_valgrind_stack_register(uintptr lo, uintptr hi);
 void    rt_valgrind_stack_deregister(uint32 id);
 void    rt_valgrind_stack_reset(uintptr lo, uintptr hi);

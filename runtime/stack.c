@@ -22,7 +22,7 @@ static uintptr nsegs, nsegbytes, ncached, ncachedbytes, nslowsplits, npoolspans;
 // pieces given back, and ninuse the pieces out.  The lock is held on the
 // system stack only (as the heap's: nothing under it may split).
 
-enum { PoolClasses = 2 };       // 2 KB and 4 KB: StackFirst << c < PageSize
+enum { PoolClasses = 3 };       // 1, 2 and 4 KB: StackFirst << c < PageSize
 
 _Static_assert(((uintptr)StackFirst << PoolClasses) == PageSize,
 	"the pool serves exactly the segment classes below a page");
@@ -262,7 +262,7 @@ NOSPLIT Segment *rt_stack_find(Segment *first, uintptr sp)
 
 uintptr rt_segment_top(Segment *s)
 {
-	return (uintptr)s + s->size - STACK_TOP_PAD;
+	return (uintptr)s + s->size;
 }
 
 void rt_stack_census(StackCensus *c)
@@ -389,8 +389,21 @@ static void newsegment(void *arg)
 	r->seg = seg;
 }
 
-// rt_morestack_slow is called by __morestack below the stack limit, on
-// the red zone: it must not split, and moves at once to the system stack.
+// rt_morestack_grow makes the segment a split needs, on the M's system
+// stack.  amd64's __morestack calls it there itself: it moves to that
+// stack before it saves the vector registers, which would not fit in the
+// red zone (stack.h).
+Segment *rt_morestack_grow(Segment *cur, uintptr need, uintptr oldsp)
+{
+	Morestack r = {cur, need, oldsp, NULL};
+
+	newsegment(&r);
+	return r.seg;
+}
+
+// rt_morestack_slow is what 386 and arm call instead, below the stack
+// limit, on the red zone: it must not split, and moves at once to the
+// system stack.  On amd64 it only reports a thread that is not an M.
 NOSPLIT Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp)
 {
 	Morestack r = {cur, need, oldsp, NULL};
@@ -401,18 +414,22 @@ NOSPLIT Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp)
 	return r.seg;
 }
 
-static void release(void *arg)
+// rt_lessstack_release frees the segment a split function returned from
+// when it was not made the cached child (stackstress, stacksplit), with
+// anything below it.  On the system stack: amd64's __morestack calls it
+// there; 386 and arm go through rt_lessstack_slow.
+void rt_lessstack_release(Segment *child)
 {
-	Segment *child = arg;
-
 	if (child->prev != NULL && child->prev->link == child)
 		child->prev->link = NULL;
 	freechain(child);
 }
 
-// rt_lessstack_slow is called by __morestack after the split function
-// returned, when the segment it leaves was not made the cached child
-// (stackstress, stacksplit): it is freed, with anything below it.
+static void release(void *arg)
+{
+	rt_lessstack_release(arg);
+}
+
 NOSPLIT void rt_lessstack_slow(Segment *child)
 {
 	rt_systemstack(release, child, rt_m->sysstacktop);

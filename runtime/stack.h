@@ -19,10 +19,18 @@
 //               the segment is the running one
 //
 // The stack limit sits StackRed above the header, so code may run a little
-// below it: a prologue does not subtract frames smaller than StackSmall,
-// __morestack itself pushes a few words there, and so does its slow path
-// (through a small no-split C function that moves to the M's system stack).
-//
+// below it without a check: a prologue does not subtract frames smaller
+// than StackSmall, a function without a prologue (a variadic one) may use
+// NOSPLIT_BUDGET bytes more, and below those __morestack pushes its frame
+// and, on 386 and arm, makes one no-split C call that moves to the M's
+// system stack (amd64 moves first: its vector registers would not fit).
+// StackRed is 640 bytes on amd64, 512 on 386 and 576 on arm
+// (arch_<arch>.h); test-stack drives every one of those paths at every
+// depth and checks that the bottom of the red zone is never reached.
+// Preemption stops a goroutine only where the switch's registers fit
+// above the header (proc.c, YieldRoom); deeper, it goes on, and sysmon
+// asks again.
+
 // The split (__morestack, asm_<arch>.S), step by step:
 //   1. The prologue of F finds sp - frame below the limit and calls
 //      __morestack with F's frame size and the bytes of F's stack arguments.
@@ -34,7 +42,9 @@
 //      too-small cached child, checks the goroutine's stack limit, and
 //      makes the new segment the child.
 //   4. __morestack records the old sp in the child (oldsp), copies F's
-//      stack arguments to the child's top, installs the child's limit,
+//      stack arguments to the child's top (a C-call gate asks for
+//      CGATE_ARGS bytes; no more than the old segment holds above the
+//      frame are copied), installs the child's limit,
 //      switches sp, restores the argument registers and calls the rest of
 //      F (the continuation right after F's prologue).
 //   5. When F returns (into __morestack), the old limit and sp come back
@@ -51,12 +61,13 @@
 // class, up to StackCacheMax bytes), refilled from the heap.  A segment of
 // a page or more is a span of its own in the MSpanStack state, so the
 // arena's budget covers stacks too, and freed stacks reach the scavenger.
-// A smaller one (the first segments, 2 KB, as Go's first stacks) is a
-// piece of a StackPoolPages-page MSpanStack span shared by pieces of its
-// size: a locked pool per size keeps the spans that have a free piece,
-// each with its free pieces on the span's free list, and gives a span
-// back to the heap when its last piece comes back.  A split never makes a
-// segment smaller than StackMin, so it never needs the pool.
+// A smaller one (the first segments, 1 KB: half of Go's first stack, as a
+// split is cheap and copies nothing) is a piece of a StackPoolPages-page
+// MSpanStack span shared by pieces of its size: a locked pool per size
+// keeps the spans that have a free piece, each with its free pieces on
+// the span's free list, and gives a span back to the heap when its last
+// piece comes back.  A split never makes a segment smaller than StackMin,
+// so it never needs the pool.
 // rt_stackfree returns a whole chain.  Every segment is registered with
 // valgrind.
 //
@@ -98,11 +109,11 @@ struct Segment {
 enum {
 	SegHeader  = (sizeof(Segment) + 15) & ~15,
 	StackSmall = 256,       // frames this small are not subtracted by prologues
-	StackRed   = 1024,      // below the limit: StackSmall, __morestack, slow path
-	StackFirst = 2048,      // a goroutine's first segment
+	StackRed   = STACK_RED, // below the limit (arch_<arch>.h): see above
+	StackFirst = 1024,      // a goroutine's first segment
 	StackMin   = 8192,      // the smallest segment a split makes
 	StackMaxSegment = 1 << 20,      // segments grow by doubling up to this
-	StackCacheClasses = 10,         // 2 KB, 4 KB, ... 1 MB
+	StackCacheClasses = 11,         // 1 KB, 2 KB, ... 1 MB
 	StackCacheMax = 8 << 20,        // bytes an M keeps cached beyond in-use
 	StackPoolPages = 4,             // heap pages a span of pieces takes
 };
@@ -134,8 +145,11 @@ void    rt_stack_census(StackCensus *c);
 void    rt_stack_printsplits(void);
 void    rt_stack_unwind(Segment *from, Segment *to);    // for recovery (panic.c)
 
-// Called from __morestack only.
+// Called from __morestack only: on the red zone (386, arm), or on the M's
+// system stack (amd64, and the first two through the last two elsewhere).
 Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp);
 void    rt_lessstack_slow(Segment *seg);
+Segment *rt_morestack_grow(Segment *cur, uintptr need, uintptr oldsp);
+void    rt_lessstack_release(Segment *seg);
 
 #endif

@@ -8,9 +8,18 @@
 // built without valgrind's header, these functions do nothing at all.
 #include "runtime.h"
 
+// rt_valgrind_on: the program runs under valgrind (amd64's __morestack
+// then marks a segment live before it moves onto it).
+bool rt_valgrind_on;
+
 #if GORT_VALGRIND
 #include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
+
+void rt_valgrind_init(void)
+{
+	rt_valgrind_on = RUNNING_ON_VALGRIND != 0;
+}
 
 // A stack's memory may have been a stack before: when that stack's sp rose,
 // memcheck marked what lay below as inaccessible, and deregistering does
@@ -26,6 +35,7 @@ void rt_valgrind_stack_deregister(uint32 id)
 	VALGRIND_STACK_DEREGISTER(id);
 }
 
+
 // A stack left by a jump (a recovery) rather than by returns: what memcheck
 // thought of its dead part no longer holds.
 void rt_valgrind_stack_reset(uintptr lo, uintptr hi)
@@ -34,6 +44,10 @@ void rt_valgrind_stack_reset(uintptr lo, uintptr hi)
 }
 
 #else
+void rt_valgrind_init(void)
+{
+}
+
 uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
 {
 	return 0;

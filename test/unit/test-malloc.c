@@ -239,8 +239,10 @@ static NOINLINE long fillandforget(void)
 	long touched;
 	int i;
 
-	for (i = 0; i < scavobjsnow(); i++)
+	for (i = 0; i < scavobjsnow(); i++) {
 		scavobjs[i] = gort_alloc(ScavSize);
+		*(char *)scavobjs[i] = 1;       // resident even where mmap
+	}                                       //   does not populate (qemu)
 	touched = rtcheck_rsspages();
 	memset(scavobjs, 0, sizeof scavobjs);
 	return touched;

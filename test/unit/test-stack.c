@@ -9,10 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gort.h>
+
 #include "rtcheck.h"
 #include "malloc.h"
+#include "proc.h"
 #include "runtime.h"
 #include "stack.h"
+
+#if GORT_VALGRIND
+#include <valgrind/memcheck.h>
+#else
+#define VALGRIND_MAKE_MEM_UNDEFINED(p, n) ((void)0)
+#define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)0)
+#endif
 
 // FRAME(buf) keeps a local array whole: clang shrinks a volatile array
 // that does not escape to the elements used.
@@ -447,6 +457,143 @@ START_TEST(stacksplit_reports_the_hot_site)
 }
 END_TEST
 
+// ---- the red zone ----
+//
+// What runs below the stack limit without a check (stack.h): a
+// small-frame function's frame, a frame without a prologue (a variadic
+// function's, up to NOSPLIT_BUDGET bytes), the call into __morestack and
+// its frame, and, at the deepest, its preemption path or the slow path of
+// its split (stress mode makes every split slow).  A goroutine fills the red zone of
+// its first segment with a pattern, then recurses with small frames of
+// several sizes from several depths, so that calls land at every depth
+// the red zone allows, and poisons its stack limit before each call as
+// sysmon does: every call goes through the preemption path (yielding where
+// it may) and, past the limit, splits.  The segment's header and the
+// bottom of the pattern must be intact.  GORT_TEST_REDMARGIN=1 prints the
+// smallest margin left, for docs/stacks.md.
+
+enum { RedPattern = 0xa5 };
+
+static uintptr redmargin = StackRed;
+
+static NOINLINE void redleaf(volatile byte *p)
+{
+	p[0]++;
+}
+
+// rednosplit is what the ABI lets run below a small frame without a
+// check: a frame of NOSPLIT_BUDGET bytes (its locals and saved registers)
+// with no prologue, as a variadic function's, which then calls split code.
+// Under memcheck on amd64, 128 bytes less (rednosplitvg): at the very
+// bottom of the budget, __morestack's frame comes within 128 bytes of the
+// segment's header, which memcheck then marks dead as sp comes back up
+// (it takes the 128 bytes below sp to be the running frame's, amd64's ABI
+// red zone), and reports the next read of the header.  Natively, and on
+// every target, the whole budget is tested.
+enum { VgRedZone = PTRSIZE == 8 ? 128 : 0 };
+
+#define REDNOSPLIT(name, bytes)                                         \
+	static NOINLINE NOSPLIT void name(volatile byte *p)             \
+	{                                                               \
+		volatile byte frame[bytes];                             \
+									\
+		FRAME(frame);                                           \
+		frame[0] = p[0];                                        \
+		redleaf(frame);                                         \
+	}
+REDNOSPLIT(rednosplit, NOSPLIT_BUDGET - 4 * PTRSIZE)
+REDNOSPLIT(rednosplitvg, NOSPLIT_BUDGET - 4 * PTRSIZE - VgRedZone)
+
+#define REDDIG(P)                                                       \
+	static NOINLINE void reddig##P(int n)                           \
+	{                                                               \
+		volatile byte pad[P];                                   \
+									\
+		FRAME(pad);                                             \
+		if (n == 0)                                             \
+			return;                                         \
+		rt_setlimit(StackPreempt);                              \
+		redleaf(pad);                                           \
+		rt_setlimit(StackPreempt);                              \
+		if (rt_valgrind_on)                                     \
+			rednosplitvg(pad);                              \
+		else                                                    \
+			rednosplit(pad);                                \
+		reddig##P(n - 1);                                       \
+	}
+REDDIG(8) REDDIG(56) REDDIG(104) REDDIG(152) REDDIG(200) REDDIG(232)
+
+static void (*const reddigs[])(int) = {
+	reddig8, reddig56, reddig104, reddig152, reddig200, reddig232,
+};
+
+// redfrom calls dig from shift small frames deeper (16 bytes each on
+// amd64, 8 or 16 on 386 and arm).
+static NOINLINE void redfrom(void (*dig)(int), int shift)
+{
+	if (shift > 0)
+		redfrom(dig, shift - 1);
+	else
+		dig(24);
+	__asm__ volatile("");   // not a tail call
+}
+
+// redprobe runs at the top of its first segment and makes no call that
+// could split there while the pattern is down (no memset: a C call goes
+// through a gate, whose split would put __morestack's frame in the red
+// zone being filled).
+static void redprobe(void *arg)
+{
+	Segment *seg = rt_m->curg->stack;
+	byte *bottom = (byte *)seg + SegHeader;
+	byte *limit = (byte *)rt_segment_limit(seg);
+	uintptr size = seg->size, total = seg->total;
+	uint64 npreempt = rt_sched.npreempt;
+	uintptr i, k, shift;
+
+	RTCHECK((byte *)__builtin_frame_address(0) > limit);
+	for (i = 0; i < sizeof reddigs / sizeof reddigs[0]; i++)
+		for (shift = 0; shift < 32; shift++) {
+			// Below sp, for memcheck: make it ours to write and read.
+			VALGRIND_MAKE_MEM_UNDEFINED(bottom, limit - bottom);
+			for (k = 0; bottom + k < limit; k++)
+				((volatile byte *)bottom)[k] = RedPattern;
+			redfrom(reddigs[i], shift);
+			VALGRIND_MAKE_MEM_DEFINED(bottom, limit - bottom);
+			RTCHECK(seg->size == size && seg->prev == NULL && seg->total == total);
+			for (k = 0; bottom + k < limit && bottom[k] == RedPattern; k++)
+				;
+			RTCHECK(k > 0);
+			if (k < redmargin)
+				redmargin = k;
+		}
+	RTCHECK(rt_sched.npreempt - npreempt >= sizeof reddigs / sizeof reddigs[0] * 32 * 2);
+	*(volatile uintptr *)arg = redmargin;
+}
+
+static void redmain(void *arg)
+{
+	volatile uintptr margin = 0;
+
+	gort_go(redprobe, (void *)&margin);     // on a fresh first segment
+	while (margin == 0)
+		gort_yield();
+	if (getenv("GORT_TEST_REDMARGIN") != NULL)
+		fprintf(stderr, "red zone: %lu of %u bytes never reached\n",
+			(unsigned long)margin, (unsigned)StackRed);
+}
+
+START_TEST(the_red_zone_holds_the_deepest_paths_below_the_limit)
+{
+	static char out[4096];
+	int st = rtcheck_prog(redmain, 1, out, sizeof out);
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x, stderr: %.2000s", st, out);
+	if (getenv("GORT_TEST_REDMARGIN") != NULL)
+		fputs(out, stderr);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("stack");
@@ -464,6 +611,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, a_split_leaves_no_stale_register_values);
 	tcase_add_test(tc, overflow_dies_with_a_message_and_a_traceback);
 	tcase_add_test(tc, stacksplit_reports_the_hot_site);
+	tcase_add_test(tc, the_red_zone_holds_the_deepest_paths_below_the_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

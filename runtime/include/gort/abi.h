@@ -33,7 +33,11 @@
 #define GORT_ABI_VERSION        0
 
 #define GORT_STACK_SMALL        256
-#define GORT_NOSPLIT_BUDGET     384
+#if defined(__x86_64__)
+#define GORT_NOSPLIT_BUDGET     224     /* a variadic function's register save area is 176 */
+#else
+#define GORT_NOSPLIT_BUDGET     96
+#endif
 #define GORT_CGATE_RESERVE      61440
 #define GORT_CGATE_ARGS         128
 
