@@ -246,8 +246,10 @@ static inline void greyobj(Worker *w, uintptr p)
 	if (obj == 0 || !setmark(rt_heapword(obj), work.nproc == 1))
 		return;
 	w->marked += s->elemsize;
-	if (!(s->spanclass & 1))
+	if (!(s->spanclass & 1)) {
+		__builtin_prefetch((void *)obj);
 		push(w, obj);
+	}
 }
 
 // scanobj reads the words of obj that its pointer bits name, a bitmap
