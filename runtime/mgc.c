@@ -607,10 +607,8 @@ void rt_setfinalizer(void *obj, void (*fn)(void *))
 	if (start) {
 		G *g = rt_newproc(runfinq, NULL);
 
-		rt_lock(&rt_sched.lock);
 		g->system = true;
-		rt_sched.ngoroutines--;
-		rt_unlock(&rt_sched.lock);
+		rt_xadd32(&rt_sched.ngoroutines, -1);
 		fing = g;
 	}
 }

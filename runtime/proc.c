@@ -546,10 +546,15 @@ G *rt_newproc(void (*fn)(void *), void *arg)
 	rt_gobuf_init(&g->sched, rt_segment_top(g->stack), gostart, g, goexittramp);
 	g->sched.limit = rt_segment_limit(g->stack);
 	g->system = false;
-	rt_lock(&rt_sched.lock);
-	g->goid = ++rt_sched.goidgen;
-	rt_sched.ngoroutines++;
-	rt_unlock(&rt_sched.lock);
+	if (p->goidnext == p->goidend) {
+		rt_lock(&rt_sched.lock);
+		p->goidnext = rt_sched.goidgen + 1;
+		p->goidend = p->goidnext + GoidBatch;
+		rt_sched.goidgen += GoidBatch;
+		rt_unlock(&rt_sched.lock);
+	}
+	g->goid = p->goidnext++;
+	rt_xadd32(&rt_sched.ngoroutines, 1);
 	g->status = Grunnable;
 	runqput(p, g, true);
 	wakep();
@@ -576,11 +581,9 @@ static void goexit0(void *arg)
 		rest->prev = NULL;
 		rt_stackfree(rest);
 	}
-	rt_lock(&rt_sched.lock);
 	if (!g->system)
-		rt_sched.ngoroutines--;
+		rt_xadd32(&rt_sched.ngoroutines, -1);
 	g->system = false;
-	rt_unlock(&rt_sched.lock);
 	gfput(rt_m->p, g);
 	schedule();
 }
@@ -804,7 +807,7 @@ void rt_printgoroutines(G *except)
 // is idle, nothing is runnable, and goroutines remain, none can ever run.
 static void checkdead(void)
 {
-	if (rt_sched.nmidle < rt_sched.nm || rt_sched.ngoroutines == 0 ||
+	if (rt_sched.nmidle < rt_sched.nm || rt_load32(&rt_sched.ngoroutines) == 0 ||
 	    rt_sched.runqsize != 0 || anywork() || rt_timers_pending())
 		return;
 	rt_prints("fatal error: all goroutines are asleep - deadlock!\n");

@@ -100,6 +100,7 @@ struct G {
 enum {
 	PRunqSize  = 256,
 	GFreeLocal = 64,        // dead Gs a P keeps before sharing them
+	GoidBatch  = 16,        // goroutine ids a P takes from goidgen at once
 };
 
 enum {                  // P.status (atomic: sysmon reads it)
@@ -120,6 +121,7 @@ struct P {
 	P       *link;          // in the idle list
 	G       *gfree;         // dead Gs to reuse
 	uint32  gfreecnt;
+	uint64  goidnext, goidend;      // goroutine ids it may hand out
 	uint32  schedtick;      // schedules: fairness, and sysmon's clock
 	uint32  syscalltick;    // system calls entered: sysmon's clock
 	struct MCache *mcache;  // the small-object cache of whoever runs on it
@@ -140,7 +142,7 @@ typedef struct Sched {
 	uint32  nprocs;                 // Ps
 	uint64  goidgen;
 	G       *allg;                  // every G ever made
-	uint32  ngoroutines;            // not dead
+	uint32  ngoroutines;            // not dead (atomic)
 	G       *gfree;                 // dead Gs beyond the Ps' lists
 	P       **allp;
 	M       *allm;                  // every M ever made (for schedtrace)

@@ -221,14 +221,18 @@ static void deadmain(void *arg)
 START_TEST(all_goroutines_asleep_is_a_deadlock)
 {
 	static char out[16384];
-	int st = rtcheck_prog(deadmain, 2, out, sizeof out);
+	int st = rtcheck_prog(deadmain, 2, out, sizeof out), n;
+	const char *p;
 
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %x", st);
 	ck_assert_msg(strncmp(out, "fatal error: all goroutines are asleep - deadlock!\n\n"
 		"goroutine ", 60) == 0, "%s", out);
+	// Three goroutines, the main one first made; the others' ids depend
+	// on the P that made them (each P hands out ids from its own batch).
 	ck_assert_msg(strstr(out, "goroutine 1 [waiting forever]:\n") != NULL, "%s", out);
-	ck_assert_msg(strstr(out, "goroutine 2 [waiting forever]:\n") != NULL, "%s", out);
-	ck_assert_msg(strstr(out, "goroutine 3 [waiting forever]:\n") != NULL, "%s", out);
+	for (p = out, n = 0; (p = strstr(p, " [waiting forever]:\n")) != NULL; p++)
+		n++;
+	ck_assert_msg(n == 3, "%d goroutines: %s", n, out);
 	ck_assert_msg(strstr(out, "\nrt_park+0x") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "\ndeadmain+0x") != NULL, "%s", out);
 }
@@ -258,11 +262,12 @@ START_TEST(schedtrace_prints_the_scheduler_state)
 	ck_assert_msg(strncmp(out, "SCHED ", 6) == 0, "%s", out);
 	ck_assert_msg(strstr(out, "ms: gomaxprocs=2 idleprocs=") != NULL, "%s", out);
 	// Only what holds whenever a line is printed: G1 may be asleep or
-	// just woken, but G2 is parked for good.
+	// just woken, but the other is parked for good.  (Its id depends on
+	// the P that made it: each P hands out ids from a batch of its own.)
 	ck_assert_msg(strstr(out, " runqueue=") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "\n  P1: status=") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "\n  G1: status=") != NULL, "%s", out);
-	ck_assert_msg(strstr(out, "\n  G2: status=waiting forever\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, ": status=waiting forever\n") != NULL, "%s", out);
 }
 END_TEST
 
