@@ -36,6 +36,12 @@ static inline bool rt_cas32(uint32 *p, uint32 old, uint32 new)
 	return AO_int_compare_and_swap_full((volatile unsigned *)p, old, new);
 }
 
+// rt_or32 sets bits in *p atomically (no ordering beyond that).
+static inline void rt_or32(uint32 *p, uint32 bits)
+{
+	AO_int_or((volatile unsigned *)p, bits);
+}
+
 // rt_xadd32 adds d to *p and returns the new value.
 static inline uint32 rt_xadd32(uint32 *p, int32 d)
 {
