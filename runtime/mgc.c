@@ -977,7 +977,7 @@ static void collect(void)
 
 	// Helpers pay off only when there is much to mark (what the last
 	// collection found live; the whole heap at the first), and never
-	// beyond the CPUs: waking them, and marking by compare-and-swap,
+	// beyond the CPUs: waking them, and marking by atomic OR,
 	// cost more than a second thread gives on a small live heap.
 	if (nproc > (uint32)rt_ncpu())
 		nproc = (uint32)rt_ncpu();

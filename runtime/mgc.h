@@ -39,7 +39,8 @@
 // or noscan (never read).  The pointer bitmap says which words those are.
 //
 // Mark bits (malloc.h: one bit per heap word, parallel to the arena; an
-// object's is the bit of its first word) are set with compare-and-swap:
+// object's is the bit of its first word) are set with an atomic OR when
+// several threads mark, by a plain store when one does:
 //
 //   arena:      | obj0 word0 | word1 | obj1 word0 | word1 | ...
 //   ptr bits:   |     1      |   0   |     1      |   1   |   (which words to read)
