@@ -248,6 +248,37 @@ START_TEST(calls_into_c_go_through_gates_and_calls_into_gort_do_not)
 }
 END_TEST
 
+// A goroutine's first frame sits at the very top of its first segment:
+// when it calls C, the gate splits (a 1 KB segment is far from the 60 KB a
+// gate wants) and asks for 128 bytes of stack arguments, more than lie
+// above the frame.  __morestack copies what the segment holds, which must
+// include every real argument: snprintf's are on the stack on every
+// target past the first few registers.
+static char topbuf[128];
+
+static void calltop(void *arg)
+{
+	snprintf(topbuf, sizeof topbuf, "%d %d %d %d %d %d %d %d %d %d",
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+	*(volatile int *)arg = 1;
+}
+
+static void topmain(void *arg)
+{
+	volatile int done = 0;
+
+	gort_go(calltop, (void *)&done);
+	while (!done)
+		gort_yield();
+	RTCHECK(strcmp(topbuf, "1 2 3 4 5 6 7 8 9 10") == 0);
+}
+
+START_TEST(a_c_call_from_a_goroutines_first_frame_gets_its_arguments)
+{
+	rtcheck_prog_ok(topmain, 1);
+}
+END_TEST
+
 // ---- arguments across a split ----
 
 static NOINLINE long many(long a, long b, long c, long d, long e, long f,
@@ -606,6 +637,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, first_segments_share_spans_and_give_them_back);
 	tcase_add_test(tc, libc_calls_deep_in_small_segments_are_safe);
 	tcase_add_test(tc, calls_into_c_go_through_gates_and_calls_into_gort_do_not);
+	tcase_add_test(tc, a_c_call_from_a_goroutines_first_frame_gets_its_arguments);
 	tcase_add_test(tc, stack_and_register_arguments_survive_splits);
 	tcase_add_test(tc, a_hot_split_reuses_its_cached_segment);
 	tcase_add_test(tc, a_split_leaves_no_stale_register_values);
