@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "malloc.h"
 #include "mgc.h"
+#include "gort.h"
 
 Sched rt_sched;
 
@@ -510,9 +511,37 @@ static void gfput(P *p, G *g)
 	rt_unlock(&rt_sched.lock);
 }
 
+// Gs are typed: the collector reads only the words that may hold heap
+// pointers (gtype), not the stack addresses, ids and code pointers around
+// them.  A million parked goroutines make a heap mostly of Gs.
+enum { GWords = sizeof(G) / PTRSIZE };
+static unsigned char gmask[(GWords + 7) / 8];
+static const gort_type gtype = {sizeof(G), gmask};
+
+static void gmaskset(uintptr off, uintptr n)
+{
+	uintptr w;
+
+	for (w = off / PTRSIZE; w < (off + n + PTRSIZE - 1) / PTRSIZE; w++)
+		gmask[w / 8] |= (unsigned char)(1u << (w % 8));
+}
+
+static void initgtype(void)
+{
+	gmaskset(offsetof(G, arg), sizeof(void *));
+	gmaskset(offsetof(G, schedlink), sizeof(G *));
+	gmaskset(offsetof(G, alllink), sizeof(G *));
+	gmaskset(offsetof(G, param), sizeof(void *));
+	gmaskset(offsetof(G, syscallregs), sizeof(((G *)0)->syscallregs));
+	gmaskset(offsetof(G, defer), sizeof(Defer *));
+	gmaskset(offsetof(G, panic), sizeof(Panic *));
+}
+
 static G *malg(void)
 {
-	G *g = rt_mallocgc(sizeof(G), 0, NULL);
+	G *g;
+
+	g = rt_mallocgc(sizeof(G), 0, &gtype);
 
 	// The first G made is the main goroutine, which starts on StackMin:
 	// it is one, and a program's deep work usually runs on it, so it
@@ -1233,6 +1262,7 @@ void rt_schedinit(void)
 
 	if (n > MaxGomaxprocs)
 		n = MaxGomaxprocs;
+	initgtype();
 	rt_sched.nprocs = n;
 	rt_sched.allp = rt_mallocgc(n * sizeof(P *), 0, NULL);
 	for (i = 0; i < n; i++) {
@@ -1279,7 +1309,6 @@ int rt_main(void (*fn)(void *), void *arg)
 
 // ---- the public API (gort.h) ----
 
-#include "gort.h"
 #include "gort/abi.h"
 
 void gort_go(void (*fn)(void *), void *arg)

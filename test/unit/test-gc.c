@@ -405,6 +405,72 @@ START_TEST(many_goroutines_allocate_while_the_collector_runs)
 }
 END_TEST
 
+// ---- goroutines keep what their Gs hold ----
+//
+// Gs are typed (proc.c): the collector reads only the fields that may hold
+// heap pointers.  A goroutine not yet started holds its argument only in
+// its G; collections and a heap's worth of garbage the same size must not
+// take it.
+
+enum { ArgGs = 64, ArgWords = 8 };
+
+static uint32 argsleft, argsbad;
+
+static void checkarg(void *arg)
+{
+	uintptr *v = arg;
+	uintptr i;
+
+	for (i = 1; i < ArgWords; i++)
+		if (v[i] != v[0] * 31 + i)
+			rt_xadd32(&argsbad, 1);
+	rt_xadd32(&argsleft, -1);
+}
+
+static NOINLINE void spawnargs(void)
+{
+	uintptr i, j;
+
+	for (i = 0; i < ArgGs; i++) {
+		uintptr *v = gort_alloc(ArgWords * sizeof(uintptr));
+
+		v[0] = i;
+		for (j = 1; j < ArgWords; j++)
+			v[j] = i * 31 + j;
+		gort_go(checkarg, v);
+	}
+}
+
+static NOINLINE void churn(void)
+{
+	long i;
+
+	for (i = 0; i < 200000; i++) {
+		uintptr *v = gort_alloc(ArgWords * sizeof(uintptr));
+
+		v[1] = ~(uintptr)0;     // would show in a freed argument reused
+	}
+}
+
+static void argsmain(void *arg)
+{
+	argsleft = ArgGs;
+	spawnargs();            // one P: none runs before this goroutine waits
+	gort_gc();
+	churn();
+	gort_gc();
+	churn();
+	while (rt_load32(&argsleft) != 0)
+		gort_yield();
+	RTCHECK(argsbad == 0);
+}
+
+START_TEST(a_goroutine_not_yet_started_keeps_its_argument_alive)
+{
+	rtcheck_prog_ok(argsmain, 1);
+}
+END_TEST
+
 // ---- the heap stays flat ----
 
 enum { RingSize = 16384 };
@@ -660,6 +726,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, large_objects_are_freed_and_their_pages_reused);
 	tcase_add_test(tc, finalizers_run_in_order_can_be_cleared_and_may_resurrect);
 	tcase_add_test(tc, many_goroutines_allocate_while_the_collector_runs);
+	tcase_add_test(tc, a_goroutine_not_yet_started_keeps_its_argument_alive);
 	tcase_add_test(tc, rss_stays_flat_over_ten_million_allocations);
 	tcase_add_test(tc, runtime_scratch_fields_keep_nothing_alive);
 	tcase_add_test(tc, a_pointer_into_a_free_slot_keeps_nothing_alive);
