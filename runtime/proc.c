@@ -545,8 +545,7 @@ static G *malg(void)
 
 	// The first G made is the main goroutine, which starts on StackMin:
 	// it is one, and a program's deep work usually runs on it, so it
-	// splits less.  Also, memcheck loses track of the main goroutine on a
-	// 2 KB piece at its first split (docs/stacks.md).
+	// splits less.
 	g->stack = rt_stackalloc(rt_sched.goidgen == 0 ? StackMin : StackFirst);
 	rt_lock(&rt_sched.lock);
 	g->alllink = rt_sched.allg;
