@@ -221,6 +221,12 @@ END(xmmcall)
 // goroutines run, and returns that limit, from which the split goes on.
 // The way back never reads the TLS limit (sysmon may have poisoned it
 // meanwhile): the frame remembers the new segment.
+//
+// On a new segment the function starts at the same place whatever its
+// stack arguments (up to a gate's CGATE_ARGS): memcheck trusts the 128
+// bytes below sp after a switch (amd64's ABI red zone), and a split that
+// landed lower than an earlier one into the same cached child would write
+// where that one's returns had left memory marked dead.
 EXPORT(__morestack)
 	.cfi_startproc
 	pushq	%rbp
@@ -252,23 +258,23 @@ EXPORT(__morestack)
 	cmpq	%rcx, %r11
 	cmova	%rcx, %r11
 	movq	%r11, -72(%rbp)
-2:	leaq	(MORESTACK_EXTRA + SEG_HEADER + STACK_RED)(%r10, %r11), %rdx	// need
+2:	leaq	(MORESTACK_EXTRA + CGATE_ARGS + SEG_HEADER + STACK_RED)(%r10, %r11), %rdx	// need
 	movq	SEG_NEXT(%rax), %rcx
 	testq	%rcx, %rcx
 	jz	.Lslow
 	cmpq	SEG_SIZE(%rcx), %rdx
 	ja	.Lslow
 .Lhave:						// rcx = the new segment
-	cmpb	$0, rt_valgrind_on(%rip)
-	jne	.Lvalgrind
-.Lhave1:
 	movq	%rcx, -80(%rbp)				// kept for the way back
 	movq	%rbp, SEG_OLDSP(%rcx)
-	leaq	(SEG_HEADER + STACK_RED)(%rcx), %rax	// its limit
 	movq	SEG_SIZE(%rcx), %rdx
 	addq	%rcx, %rdx
-	subq	%r11, %rdx
+	movl	$CGATE_ARGS, %eax			// the arguments end CGATE_ARGS
+	cmpq	%rax, %r11				//   below the top, or more
+	cmova	%r11, %rax
+	subq	%rax, %rdx
 	andq	$-16, %rdx				// new sp, arguments above it
+	leaq	(SEG_HEADER + STACK_RED)(%rcx), %rax	// its limit
 	testq	%r11, %r11
 	jz	1f					// rep movsb is slow to start
 	leaq	24(%rbp), %rsi
@@ -330,20 +336,6 @@ EXPORT(__morestack)
 	leaq	-80(%rbp), %rsp				// limit 0 until .Lhave sets it
 	movq	-72(%rbp), %r11
 	jmp	.Lhave
-// Under valgrind: memcheck takes the jump of sp to the new segment for a
-// switch and trusts amd64's 128 bytes below the new sp, which earlier
-// frames there may have left marked as dead (a split with fewer stack
-// arguments lands higher).  Mark the whole segment live first.
-.Lvalgrind:
-	movq	%rcx, -80(%rbp)
-	leaq	SEG_HEADER(%rcx), %rdi
-	movq	SEG_SIZE(%rcx), %rsi
-	addq	%rcx, %rsi
-	SYSCALLC rt_valgrind_stack_reset, .Lnom
-	leaq	-80(%rbp), %rsp
-	movq	-80(%rbp), %rcx
-	movq	-72(%rbp), %r11
-	jmp	.Lhave1
 .Lnom:						// not an M: rt_morestack_slow says so
 	subq	$8, %rsp
 	call	rt_morestack_slow

@@ -8,8 +8,8 @@
 // built without valgrind's header, these functions do nothing at all.
 #include "runtime.h"
 
-// rt_valgrind_on: the program runs under valgrind (amd64's __morestack
-// then marks a segment live before it moves onto it).
+// rt_valgrind_on: the program runs under valgrind (preemption then wants
+// more room above a segment's header: proc.c, YieldRoom).
 bool rt_valgrind_on;
 
 #if GORT_VALGRIND
