@@ -36,8 +36,8 @@
 //      (scanned conservatively); noscan objects get nothing.  The bits of
 //      the whole slot are written, zeros too: the dead object that had
 //      the slot before left its own there.
-// Steps 1, 2 and 5 are inlined into the public entry points, with no call
-// on the way unless the span is full or the slot big.
+// Steps 1, 2 and 5 are one function (smallalloc, malloc.c) that makes no
+// call unless the span is full or the slot big.
 // A large object (over 32 KB) is a span of its own straight from MHeap.
 //
 // The arena is one reservation of address space, sized at start to fit

@@ -145,8 +145,9 @@ void    rt_stack_census(StackCensus *c);
 void    rt_stack_printsplits(void);
 void    rt_stack_unwind(Segment *from, Segment *to);    // for recovery (panic.c)
 
-// Called from __morestack only: on the red zone (386, arm), or on the M's
-// system stack (amd64, and the first two through the last two elsewhere).
+// Called from __morestack only.  386 and arm call the first two, in the
+// red zone; they move to the M's system stack and do there what the
+// last two do.  amd64 moves to the system stack itself and calls those.
 Segment *rt_morestack_slow(Segment *cur, uintptr need, uintptr oldsp);
 void    rt_lessstack_slow(Segment *seg);
 Segment *rt_morestack_grow(Segment *cur, uintptr need, uintptr oldsp);

@@ -7,9 +7,11 @@
 #   test/bench/compare.sh [BUILD_DIR]        (default: build)
 #   RUNS=5 ONLY='ctxswitch' ANCHORS=../shared/bench-anchors test/bench/compare.sh
 #
-# The anchors need golang-go, libgc-dev and libboost-context-dev.
+# The anchors need golang-go, libgc-dev and libboost-context-dev, which
+# `.ci/setup bench` installs when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+sh .ci/setup bench
 build=${1:-build}
 RUNS=${RUNS:-5}
 ONLY=${ONLY:-.}
