@@ -155,18 +155,69 @@ static NOINLINE void pointerbitsrun(byte *v, uintptr size, uintptr slotsize, con
 		fillbits(h->bitmap, word + used, nw - used, false);
 }
 
+// slotbits gives the bits of a size-byte object in a slot of nw words
+// when one putbits writes them: an untyped object (every word it covers),
+// or one element of typ.  false for the rest (arrays, big slots).
+static inline __attribute__((always_inline)) bool slotbits(uintptr size, uintptr nw, const gort_type *typ, uint64 *v)
+{
+	if (nw > SmallBits)
+		return false;
+	if (typ == NULL)
+		*v = ((uint64)1 << ((size + PTRSIZE - 1) / PTRSIZE)) - 1;
+	else if (typ->size == size)
+		*v = maskbits(typ->ptrmask, (uint32)(size / PTRSIZE));
+	else
+		return false;
+	return true;
+}
+
 static inline __attribute__((always_inline)) NOMEMSET void pointerbits(byte *v, uintptr size, uintptr slotsize, const gort_type *typ)
 {
 	uintptr nw = slotsize / PTRSIZE;
+	uint64 bits;
 
-	if (nw <= SmallBits && typ == NULL)     // every word of the object, none after
-		putbits(rt_mheap.bitmap, rt_heapword((uintptr)v), (uint32)nw,
-			((uint64)1 << ((size + PTRSIZE - 1) / PTRSIZE)) - 1);
-	else if (nw <= SmallBits && typ->size == size)  // one element
-		putbits(rt_mheap.bitmap, rt_heapword((uintptr)v), (uint32)nw,
-			maskbits(typ->ptrmask, (uint32)(size / PTRSIZE)));
+	if (slotbits(size, nw, typ, &bits))
+		putbits(rt_mheap.bitmap, rt_heapword((uintptr)v), (uint32)nw, bits);
 	else
 		pointerbitsrun(v, size, slotsize, typ);
+}
+
+// prefillbits writes the bits of a size-byte object of type typ into
+// every free slot of s, which an MCache has just taken for such an
+// allocation, and records that in s->bitssize and s->bitstyp: a span's
+// allocations are most often of one type, and those that match write no
+// bits at all.  An allocation of another type writes its own slot's,
+// which leaves the other free slots as they were.  Only slots whose bits
+// tile a 64-bit bitmap word (slots of 1, 2, 4 ... 32 words) are filled:
+// a bitmap word then holds whole slots, and one of free slots is a
+// single store.  A span an MCache takes is fresh or just swept: its
+// freeindex is 0, and its allocbits alone say which slots are taken (one
+// that is not is left unfilled).
+static NOINLINE NOMEMSET void prefillbits(MSpan *s, uintptr size, const gort_type *typ)
+{
+	uintptr nw = s->elemsize / PTRSIZE, spw, first, j, i;
+	uint64 *p, bits, pat, taken;
+
+	if (64 % nw != 0 || s->freeindex != 0 || !slotbits(size, nw, typ, &bits))
+		return;
+	for (pat = bits, i = nw; i < 64; i *= 2)
+		pat |= pat << i;
+	spw = 64 / nw;                          // slots a bitmap word
+	p = (uint64 *)rt_mheap.bitmap + rt_heapword((uintptr)rt_spanbase(s)) / 64;
+	for (j = 0, first = 0; first < s->nelems; j++, first += spw) {
+		taken = s->allocbits[first / 64] >> (first % 64);
+		if (spw < 64)
+			taken &= ((uint64)1 << spw) - 1;
+		if (taken == 0) {
+			p[j] = pat;
+			continue;
+		}
+		for (i = 0; i < spw; i++)
+			if (!(taken >> i & 1))
+				putbits((byte *)&p[j], i * nw, (uint32)nw, bits);
+	}
+	s->bitssize = (uint32)size;
+	s->bitstyp = typ;
 }
 
 // rt_memclr zeroes n bytes at p.  The runtime runs on goroutine stacks,
@@ -275,13 +326,15 @@ static inline NOMEMSET byte *smallalloc(MCache *c, uintptr size, uint32 flags, c
 			s = rt_mcache_refill(c, spc);
 			if (s == NULL)
 				outofmemory(size);
+			if (!(flags & FlagNoScan))
+				prefillbits(s, size, typ);
 		}
 	}
 	c->nmalloc[cl]++;
 	v = rt_spanbase(s) + (uintptr)idx * s->elemsize;
 	if (s->needzero && !(flags & FlagNoZero))
 		clearslot(v, s->elemsize);
-	if (!(flags & FlagNoScan))
+	if (!(flags & FlagNoScan) && (size != s->bitssize || typ != s->bitstyp))
 		pointerbits(v, size, s->elemsize, typ);
 	return v;
 }

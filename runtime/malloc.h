@@ -35,7 +35,10 @@
 //      the type's pointer words; untyped objects are marked as all-pointer
 //      (scanned conservatively); noscan objects get nothing.  The bits of
 //      the whole slot are written, zeros too: the dead object that had
-//      the slot before left its own there.
+//      the slot before left its own there.  When an MCache takes a span,
+//      it writes the bits of the allocation that asked for it into every
+//      free slot at once, a bitmap word at a time; allocations of the
+//      same type and size from that span then write none.
 // Steps 1, 2 and 5 are one function (smallalloc, malloc.c) that makes no
 // call unless the span is full or the slot big.
 // A large object (over 32 KB) is a span of its own straight from MHeap.
@@ -153,6 +156,11 @@ struct MSpan {
 	uint64  alloccache;
 	uint64  *allocbits;
 	uint32  nalloc;         // slots taken (live at the last sweep, or handed out since)
+	// While an MCache holds the span: every free slot already has the
+	// pointer bits of a bitssize-byte object of type bitstyp (NULL:
+	// untyped), written when the span was taken; 0 when not.
+	uint32  bitssize;
+	const struct gort_type *bitstyp;
 	uint8   spanclass;      // sizeclass << 1 | noscan; 0 for large
 	uint8   state;          // MSpanFree ...
 	uint8   needzero;       // memory may be dirty: zero before handing out

@@ -65,6 +65,7 @@ MSpan *rt_mcache_refill(MCache *c, uint32 spanclass)
 	s = rt_mcentral_cachespan(central);
 	if (s == NULL)
 		return NULL;
+	s->bitssize = 0;                // its free slots' bits: see prefillbits
 	c->alloc[spanclass] = s;
 	rt_xaddp(&rt_mheap.heaplive, (intptr)((uintptr)(s->nelems - s->nalloc) * s->elemsize));
 	return s;

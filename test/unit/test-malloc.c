@@ -134,6 +134,94 @@ START_TEST(a_reused_slot_gets_the_new_objects_pointer_bits)
 }
 END_TEST
 
+// An MCache writes the bits of the allocation that takes a span into all
+// of its free slots at once (prefillbits).  Objects of other types and
+// sizes in that span still get their own, and a live object in a span
+// taken again keeps its own.  Six kinds, in runs of random length so that
+// each kind in turn takes spans: 16-byte slots with pointers in both
+// words, the first, the second, and untyped; 32-byte slots typed 1001,
+// and untyped 24 and 32 bytes (1110 and 1111: the size matters, not only
+// the type).
+enum { PrefillN = 6000, PrefillKinds = 7 };
+
+static const unsigned char m11[] = {0x3}, m10[] = {0x1}, m01[] = {0x2}, m1001[] = {0x9};
+static const gort_type t11 = {2 * sizeof(void *), m11}, t10 = {2 * sizeof(void *), m10};
+static const gort_type t01 = {2 * sizeof(void *), m01}, t1001 = {4 * sizeof(void *), m1001};
+static const char *const prefillwant[PrefillKinds] = {"11", "10", "01", "11", "1001", "1110", "1111"};
+
+static void *prefillnew(int kind)
+{
+	switch (kind) {
+	case 0: return gort_alloc_typed(&t11, 1);
+	case 1: return gort_alloc_typed(&t10, 1);
+	case 2: return gort_alloc_typed(&t01, 1);
+	case 3: return gort_alloc(2 * sizeof(void *));
+	case 4: return gort_alloc_typed(&t1001, 1);
+	case 5: return gort_alloc(3 * sizeof(void *));
+	default: return gort_alloc(4 * sizeof(void *));
+	}
+}
+
+static bool prefillok(void **v, int kind)
+{
+	const char *w = prefillwant[kind];
+	int i;
+
+	for (i = 0; w[i] != 0; i++)
+		if (rt_pointerbit(&v[i]) != (w[i] == '1'))
+			return false;
+	return true;
+}
+
+// fillround allocates n objects in runs of one kind, checks each, and
+// keeps one in three (kept, kinds); the rest become garbage.
+static void fillround(uint32 seed, void ***kept, int *kinds, int n)
+{
+	int i, run = 0, kind = 0;
+
+	for (i = 0; i < n; i++) {
+		void **v;
+
+		if (run-- == 0) {
+			seed = seed * 1103515245 + 12345;
+			kind = (int)(seed >> 16) % PrefillKinds;
+			run = (int)(seed >> 8) % 700;
+		}
+		v = prefillnew(kind);
+		RTCHECK(prefillok(v, kind));
+		if (i % 3 == 0) {
+			kept[i / 3] = v;
+			kinds[i / 3] = kind;
+		}
+	}
+}
+
+static void prefillmain(void *arg)
+{
+	static void **old[PrefillN / 3], **young[PrefillN / 3];
+	static int oldkind[PrefillN / 3], youngkind[PrefillN / 3];
+	int i, j, shared = 0;
+
+	fillround(1, old, oldkind, PrefillN);
+	gort_gc();
+	gort_gc();
+	fillround(7, young, youngkind, PrefillN);
+	for (i = 0; i < PrefillN / 3; i++) {
+		RTCHECK(prefillok(old[i], oldkind[i]));
+		RTCHECK(prefillok(young[i], youngkind[i]));
+	}
+	for (i = 0; i < PrefillN / 3 && !shared; i++)   // spans were taken again
+		for (j = 0; j < PrefillN / 3 && !shared; j++)
+			shared = rt_mheap_lookup(old[i]) == rt_mheap_lookup(young[j]);
+	RTCHECK(shared);
+}
+
+START_TEST(a_span_filled_with_one_types_bits_gives_other_objects_their_own)
+{
+	rtcheck_prog_ok(prefillmain, 1);
+}
+END_TEST
+
 START_TEST(tiny_objects_pack_into_aligned_blocks)
 {
 	byte *a, *b, *c, *d;
@@ -451,6 +539,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, pointer_free_objects_never_share_a_span_with_others);
 	tcase_add_test(tc, pointer_bits_follow_the_type);
 	tcase_add_test(tc, a_reused_slot_gets_the_new_objects_pointer_bits);
+	tcase_add_test(tc, a_span_filled_with_one_types_bits_gives_other_objects_their_own);
 	tcase_add_test(tc, tiny_objects_pack_into_aligned_blocks);
 	tcase_add_test(tc, large_objects_get_their_own_span_and_come_back_zeroed);
 	tcase_add_test(tc, free_spans_coalesce);
