@@ -290,11 +290,13 @@ full:
 // for the smaller sizes (slots from 16 bytes are 16-byte aligned).
 typedef uint64 Zero16 __attribute__((vector_size(16)));
 
+enum { ClearInline = 256 };     // bigger slots: rt_memclr
+
 static inline NOMEMSET void clearslot(byte *v, uintptr n)
 {
 	uintptr i;
 
-	if (n > 256) {
+	if (n > ClearInline) {
 		rt_memclr(v, n);
 		return;
 	}
@@ -307,36 +309,73 @@ static inline NOMEMSET void clearslot(byte *v, uintptr n)
 		*(Zero16 *)(v + i) = (Zero16){0, 0};
 }
 
-static inline NOMEMSET byte *smallalloc(MCache *c, uintptr size, uint32 flags, const gort_type *typ)
+// handout finishes giving out slot idx of s: counts it, zeroes it if the
+// span's memory may be dirty, and writes its pointer bits unless the
+// span's free slots hold them already (prefillbits).  Its rare paths
+// (big slots, bits that take a loop) are one call out of line,
+// handoutrest, as is smallalloc's own (smallallocslow): with them in
+// line, every allocation saved six registers and spilled three more, and
+// alloc16 took 7.8-8.7 ns against 6.4-7.2 now.
+static NOINLINE NOMEMSET byte *handoutrest(byte *v, MSpan *s, uintptr size, uint32 flags, const gort_type *typ)
 {
-	uint32 cl = rt_sizetoclass(size);
-	uint32 spc = cl << 1 | (flags & FlagNoScan);
-	MSpan *s = c->alloc[spc];
-	uint64 cache = s->alloccache;
-	uint32 bit = (uint32)__builtin_ctzll(cache | (uint64)1 << 63), idx;
-	byte *v;
-
-	idx = s->freeindex + bit;
-	if (cache != 0 && (idx + 1) % 64 != 0 && idx < s->nelems) {
-		s->alloccache = cache >> (bit + 1);     // the fast path
-		s->freeindex = idx + 1;
-		s->nalloc++;
-	} else {
-		while ((idx = nextfree(s)) == s->nelems) {
-			s = rt_mcache_refill(c, spc);
-			if (s == NULL)
-				outofmemory(size);
-			if (!(flags & FlagNoScan))
-				prefillbits(s, size, typ);
-		}
-	}
-	c->nmalloc[cl]++;
-	v = rt_spanbase(s) + (uintptr)idx * s->elemsize;
 	if (s->needzero && !(flags & FlagNoZero))
 		clearslot(v, s->elemsize);
 	if (!(flags & FlagNoScan) && (size != s->bitssize || typ != s->bitstyp))
 		pointerbits(v, size, s->elemsize, typ);
 	return v;
+}
+
+static inline __attribute__((always_inline)) NOMEMSET byte *handout(MCache *c, MSpan *s, uint32 idx, uint32 cl, uintptr size, uint32 flags, const gort_type *typ)
+{
+	uintptr n = s->elemsize, nw = n / PTRSIZE;
+	byte *v = rt_spanbase(s) + (uintptr)idx * n;
+	uint64 bits;
+
+	c->nmalloc[cl]++;
+	if (s->needzero && !(flags & FlagNoZero)) {
+		if (n > ClearInline)
+			return handoutrest(v, s, size, flags, typ);
+		clearslot(v, n);
+	}
+	if (!(flags & FlagNoScan) && (size != s->bitssize || typ != s->bitstyp)) {
+		if (!slotbits(size, nw, typ, &bits))
+			return handoutrest(v, s, size, flags | FlagNoZero, typ);
+		putbits(rt_mheap.bitmap, rt_heapword((uintptr)v), (uint32)nw, bits);
+	}
+	return v;
+}
+
+// smallallocslow is smallalloc past the end of a 64-bit window of free
+// slots: the next words of the alloc bits, or another span.
+static NOINLINE NOMEMSET byte *smallallocslow(MCache *c, uintptr size, uint32 flags, const gort_type *typ)
+{
+	uint32 cl = rt_sizetoclass(size), spc = cl << 1 | (flags & FlagNoScan), idx;
+	MSpan *s = c->alloc[spc];
+
+	while ((idx = nextfree(s)) == s->nelems) {
+		s = rt_mcache_refill(c, spc);
+		if (s == NULL)
+			outofmemory(size);
+		if (!(flags & FlagNoScan))
+			prefillbits(s, size, typ);
+	}
+	return handout(c, s, idx, cl, size, flags, typ);
+}
+
+static inline NOMEMSET byte *smallalloc(MCache *c, uintptr size, uint32 flags, const gort_type *typ)
+{
+	uint32 cl = rt_sizetoclass(size);
+	MSpan *s = c->alloc[cl << 1 | (flags & FlagNoScan)];
+	uint64 cache = s->alloccache;
+	uint32 bit = (uint32)__builtin_ctzll(cache | (uint64)1 << 63);
+	uint32 idx = s->freeindex + bit;
+
+	if (cache == 0 || (idx + 1) % 64 == 0 || idx >= s->nelems)
+		return smallallocslow(c, size, flags, typ);
+	s->alloccache = cache >> (bit + 1);
+	s->freeindex = idx + 1;
+	s->nalloc++;
+	return handout(c, s, idx, cl, size, flags, typ);
 }
 
 // tinyalloc packs pointer-free objects under TinySize bytes into 16-byte
