@@ -52,6 +52,10 @@ typedef struct Worker {
 	Workbuf *wbuf;
 	uint64  marked;         // bytes marked
 	uint32  scanned;        // objects scanned
+	// The span the last pointer led into, and its bytes [sbase, sbase +
+	// slen): the next pointer most often leads there too (spanat).
+	MSpan   *span;
+	uintptr sbase, slen;
 } __attribute__((aligned(CACHELINESIZE))) Worker;
 
 static struct {
@@ -204,6 +208,17 @@ static inline bool inarena(uintptr p, uintptr lo, uintptr len)
 	return p - lo < len;
 }
 
+// slotin returns the object of span s holding address p, which lies in
+// s's pages, or 0 when p is in a free slot (what it holds is stale).
+static inline uintptr slotin(MSpan *s, uintptr base, uintptr p)
+{
+	uintptr idx = rt_span_slot(s, p - base);
+
+	if (!rt_span_taken(s, idx))
+		return 0;
+	return base + idx * s->elemsize;
+}
+
 // slotat returns the object holding arena address p and its span, or 0
 // when p is not inside an allocated heap object.  p must be inside the
 // arena's used part (the marking loops check, in line, with inarena).
@@ -211,7 +226,7 @@ static inline uintptr slotat(uintptr p, MSpan **sp)
 {
 	MHeap *h = &rt_mheap;
 	MSpan *s;
-	uintptr base, idx;
+	uintptr base;
 
 	s = h->spans[(p - (uintptr)h->arena_start) >> PageShift];
 	if (s == NULL || s->state != MSpanInUse)
@@ -219,11 +234,29 @@ static inline uintptr slotat(uintptr p, MSpan **sp)
 	base = s->start << PageShift;
 	if (p < base)
 		return 0;
-	idx = rt_span_slot(s, p - base);
-	if (!rt_span_taken(s, idx))
-		return 0;       // a free slot: what it holds is stale
 	*sp = s;
-	return base + idx * s->elemsize;
+	return slotin(s, base, p);
+}
+
+// spanat is slotat's span lookup for a marking worker: the span of the
+// last pointer it followed, when p lies in it too (the page map and the
+// span's state are then not read again: nothing changes them while the
+// world is stopped), else the page map's, remembered.  NULL when p is
+// in no span of objects.  binarytrees marks a fifth faster on one P.
+static inline MSpan *spanat(Worker *w, uintptr p)
+{
+	MHeap *h = &rt_mheap;
+	MSpan *s;
+
+	if (p - w->sbase < w->slen)
+		return w->span;
+	s = h->spans[(p - (uintptr)h->arena_start) >> PageShift];
+	if (s == NULL || s->state != MSpanInUse || p < s->start << PageShift)
+		return NULL;
+	w->span = s;
+	w->sbase = s->start << PageShift;
+	w->slen = s->npages << PageShift;
+	return s;
 }
 
 // objectat is slotat for any address p.  Outside a stopped world, p's
@@ -241,10 +274,11 @@ static inline uintptr objectat(uintptr p, MSpan **sp)
 // queues it for scanning unless it is noscan.
 static inline void greyobj(Worker *w, uintptr p)
 {
-	MSpan *s;
-	uintptr obj = slotat(p, &s);
+	MSpan *s = spanat(w, p);
+	uintptr obj;
 
-	if (obj == 0 || !setmark(rt_heapword(obj), work.nproc == 1))
+	if (s == NULL || (obj = slotin(s, w->sbase, p)) == 0 ||
+	    !setmark(rt_heapword(obj), work.nproc == 1))
 		return;
 	w->marked += s->elemsize;
 	if (!(s->spanclass & 1)) {
@@ -264,7 +298,7 @@ static inline void greyobj(Worker *w, uintptr p)
 static inline __attribute__((always_inline)) void scanobj(Worker *w, uintptr obj)
 {
 	MHeap *h = &rt_mheap;
-	MSpan *s = h->spans[(obj - (uintptr)h->arena_start) >> PageShift];
+	MSpan *s = spanat(w, obj);
 	uintptr n = s->elemsize / PTRSIZE, word = rt_heapword(obj), i = 0;
 	uintptr lo = (uintptr)h->arena_start, len = (uintptr)(h->arena_used - h->arena_start);
 	uintptr *v = (uintptr *)obj;
@@ -458,6 +492,7 @@ static uint64 mark(uint32 nproc)
 	for (i = 0; i < nproc; i++) {
 		work.workers[i].marked = 0;
 		work.workers[i].scanned = 0;
+		work.workers[i].slen = 0;       // spans change between marks
 	}
 	for (i = 1; i < nproc; i++) {
 		if (i > work.nhelpers) {
