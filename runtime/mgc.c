@@ -66,6 +66,7 @@ static struct {
 	// Root jobs: the ranges, then the goroutines.  Arrays from the OS.
 	Root    *ranges;
 	uint32  nranges, capranges;
+	uintptr rangebytes;     // the ranges' bytes, for the heap goal
 	G       **gs;
 	uint32  ngs, capgs;
 	uint32  nextroot;       // the next job to take (atomic)
@@ -429,6 +430,7 @@ static void addrange(uintptr lo, uintptr hi)
 		work.capranges = cap;
 	}
 	work.ranges[work.nranges++] = (Root){lo, hi};
+	work.rangebytes += hi - lo;
 }
 
 // phdrroot adds the writable segments (data, bss) of a loaded object.
@@ -457,6 +459,7 @@ static void findroots(void)
 	M *m;
 
 	work.nranges = 0;
+	work.rangebytes = 0;
 	work.ngs = 0;
 	dl_iterate_phdr(phdrroot, NULL);
 	if (mainstacklo != 0)
@@ -1008,7 +1011,7 @@ static void collect(void)
 	int64 t0, t1, t2, t3, t4, bgsweep_ns;
 	uint64 before = h->heaplive, live;
 	uint32 nproc = rt_sched.nprocs;
-	uintptr goal;
+	uintptr goal, roots;
 
 	// Helpers pay off only when there is much to mark (what the last
 	// collection found live; the whole heap at the first), and never
@@ -1031,7 +1034,11 @@ static void collect(void)
 	live = mark(nproc);
 	live += finalize();
 	t3 = rt_nanotime();
-	goal = (uintptr)(live + live * (uint64)rt_knobs.gcpercent / 100);
+	// The goal leaves room in proportion to all the collector scans,
+	// the live heap and the roots (the ranges and the goroutine stacks),
+	// as Go's pacer has since Go 1.18.
+	roots = work.rangebytes + ((uintptr)h->pagesstack << PageShift);
+	goal = (uintptr)(live + (live + roots) * (uint64)rt_knobs.gcpercent / 100);
 	h->nextgc = goal > GcMinGoal ? goal : GcMinGoal;
 	h->heaplive = (uintptr)live;
 	sweep.cursor = 0;

@@ -30,7 +30,8 @@
 //      marked (so what it points to lives on, and is finalized only after
 //      it), then is marked itself and queued for the finalizer goroutine.
 //   6. Advance the sweep generation (every span becomes "to sweep"), set
-//      the next goal (live heap * (1 + GORT_GC/100)), start the world,
+//      the next goal (live + (live + roots) * GORT_GC/100, the roots
+//      being the data, bss and goroutine stacks), start the world,
 //      wake the finalizer goroutine and the background sweeper.
 //
 // Roots and objects are read conservatively (any word that points into an

@@ -302,7 +302,8 @@ GORT_EXPORT void gort_read_memstats(gort_memstats *m);
 /* ---- The collector ----
  *
  * A collection starts when the heap has grown by GORT_GC percent (default
- * 100; GORT_GC=off: never on its own) over what the last one found live,
+ * 100; GORT_GC=off: never on its own) of what the last one scanned (the
+ * live heap, the data and bss, the goroutine stacks, as in Go since 1.18),
  * or when gort_gc() asks.  It stops every goroutine at a safe point (a
  * function call, an allocation, a channel operation, the scheduler); a
  * loop that makes no calls at all holds it up.  Roots: the data and bss of

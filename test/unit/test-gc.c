@@ -697,6 +697,75 @@ static void tracemain(void *arg)
 	gort_gc();
 }
 
+// ---- pacing ----
+
+// A collection leaves the heap room to grow by GORT_GC percent of what
+// the collector scans: the live heap, and the roots (the data and bss of
+// the program and its libraries, and the goroutine stacks), as Go does
+// since 1.18.  The next collection comes when the heap has grown that
+// much, not before.
+enum { PaceLive = 24, PaceChunk = 64 << 10, PaceGs = 2000 };
+
+static void *pacelive[PaceLive];
+static gort_chan *pacehold;
+
+static void paceparked(void *arg)
+{
+	gort_chan_recv(pacehold, NULL);
+}
+
+// paceround collects with gcpercent pct, checks the goal and when the
+// next collection comes, and returns the goal's room beyond pct percent
+// of the live heap: pct percent of the roots.
+static uint64 paceround(int pct)
+{
+	gort_gcstats st, now;
+	uint64 room, grown = 0;
+
+	rt_knobs.gcpercent = pct;
+	gort_gc();
+	gort_read_gcstats(&st);
+	RTCHECK(st.next_gc > st.last_live + st.last_live * (uint64)pct / 100);
+	room = st.next_gc - st.last_live - st.last_live * (uint64)pct / 100;
+	RTCHECK(room < (uint64)(8 << 20) * (uint64)pct / 100);
+	for (;;) {      // garbage, a large object at a time: no small spans
+		gort_alloc_noscan(PaceChunk);
+		grown += PaceChunk;
+		gort_read_gcstats(&now);
+		if (now.numgc != st.numgc)
+			break;
+		RTCHECK(st.last_live + grown < st.next_gc + (256 << 10));
+	}
+	RTCHECK(st.last_live + grown + (256 << 10) > st.next_gc);
+	return room;
+}
+
+static void pacemain(void *arg)
+{
+	uint64 room, roomgs;
+	int i;
+
+	rt_knobs.gcstress = 0;
+	for (i = 0; i < PaceLive; i++)
+		pacelive[i] = gort_alloc_noscan(1 << 20);
+	paceround(50);
+	paceround(200);
+	room = paceround(100);
+	pacehold = gort_chan_make(0, 0);
+	for (i = 0; i < PaceGs; i++)            // stacks to scan, 1 KB at least each
+		gort_go(paceparked, NULL);
+	gort_yield();
+	roomgs = paceround(100);
+	RTCHECK(roomgs >= room + PaceGs * 1024);
+	gort_chan_close(pacehold);
+}
+
+START_TEST(the_next_collection_waits_for_the_heap_to_grow_by_gort_gc_percent)
+{
+	rtcheck_prog_ok(pacemain, 1);
+}
+END_TEST
+
 START_TEST(gcstress_off_and_gctrace_knobs_work)
 {
 	char out[4096];
@@ -731,6 +800,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, runtime_scratch_fields_keep_nothing_alive);
 	tcase_add_test(tc, a_pointer_into_a_free_slot_keeps_nothing_alive);
 	tcase_add_test(tc, the_sweep_keeps_exactly_the_live_slots_of_every_size);
+	tcase_add_test(tc, the_next_collection_waits_for_the_heap_to_grow_by_gort_gc_percent);
 	tcase_add_test(tc, gcstress_off_and_gctrace_knobs_work);
 	suite_add_tcase(s, tc);
 	return s;
