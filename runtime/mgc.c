@@ -66,7 +66,6 @@ static struct {
 	// Root jobs: the ranges, then the goroutines.  Arrays from the OS.
 	Root    *ranges;
 	uint32  nranges, capranges;
-	uintptr rangebytes;     // the ranges' bytes, for the heap goal
 	G       **gs;
 	uint32  ngs, capgs;
 	uint32  nextroot;       // the next job to take (atomic)
@@ -220,23 +219,29 @@ static inline uintptr slotin(MSpan *s, uintptr base, uintptr p)
 	return base + idx * s->elemsize;
 }
 
-// slotat returns the object holding arena address p and its span, or 0
-// when p is not inside an allocated heap object.  p must be inside the
-// arena's used part (the marking loops check, in line, with inarena).
-static inline uintptr slotat(uintptr p, MSpan **sp)
+// spanof returns the span of objects that arena address p lies in, or
+// NULL (a free span, a stack).  p must be inside the arena's used part
+// (the marking loops check, in line, with inarena).
+static inline MSpan *spanof(uintptr p)
 {
 	MHeap *h = &rt_mheap;
-	MSpan *s;
-	uintptr base;
+	MSpan *s = h->spans[(p - (uintptr)h->arena_start) >> PageShift];
 
-	s = h->spans[(p - (uintptr)h->arena_start) >> PageShift];
-	if (s == NULL || s->state != MSpanInUse)
-		return 0;
-	base = s->start << PageShift;
-	if (p < base)
+	if (s == NULL || s->state != MSpanInUse || p < s->start << PageShift)
+		return NULL;
+	return s;
+}
+
+// slotat returns the object holding arena address p and its span, or 0
+// when p is not inside an allocated heap object.
+static inline uintptr slotat(uintptr p, MSpan **sp)
+{
+	MSpan *s = spanof(p);
+
+	if (s == NULL)
 		return 0;
 	*sp = s;
-	return slotin(s, base, p);
+	return slotin(s, s->start << PageShift, p);
 }
 
 // spanat is slotat's span lookup for a marking worker: the span of the
@@ -246,13 +251,11 @@ static inline uintptr slotat(uintptr p, MSpan **sp)
 // in no span of objects.  binarytrees marks a fifth faster on one P.
 static inline MSpan *spanat(Worker *w, uintptr p)
 {
-	MHeap *h = &rt_mheap;
 	MSpan *s;
 
 	if (p - w->sbase < w->slen)
 		return w->span;
-	s = h->spans[(p - (uintptr)h->arena_start) >> PageShift];
-	if (s == NULL || s->state != MSpanInUse || p < s->start << PageShift)
+	if ((s = spanof(p)) == NULL)
 		return NULL;
 	w->span = s;
 	w->sbase = s->start << PageShift;
@@ -430,7 +433,6 @@ static void addrange(uintptr lo, uintptr hi)
 		work.capranges = cap;
 	}
 	work.ranges[work.nranges++] = (Root){lo, hi};
-	work.rangebytes += hi - lo;
 }
 
 // phdrroot adds the writable segments (data, bss) of a loaded object.
@@ -459,7 +461,6 @@ static void findroots(void)
 	M *m;
 
 	work.nranges = 0;
-	work.rangebytes = 0;
 	work.ngs = 0;
 	dl_iterate_phdr(phdrroot, NULL);
 	if (mainstacklo != 0)
@@ -1012,6 +1013,7 @@ static void collect(void)
 	uint64 before = h->heaplive, live;
 	uint32 nproc = rt_sched.nprocs;
 	uintptr goal, roots;
+	uint32 i;
 
 	// Helpers pay off only when there is much to mark (what the last
 	// collection found live; the whole heap at the first), and never
@@ -1037,7 +1039,9 @@ static void collect(void)
 	// The goal leaves room in proportion to all the collector scans,
 	// the live heap and the roots (the ranges and the goroutine stacks),
 	// as Go's pacer has since Go 1.18.
-	roots = work.rangebytes + ((uintptr)h->pagesstack << PageShift);
+	roots = (uintptr)h->pagesstack << PageShift;
+	for (i = 0; i < work.nranges; i++)
+		roots += work.ranges[i].hi - work.ranges[i].lo;
 	goal = (uintptr)(live + (live + roots) * (uint64)rt_knobs.gcpercent / 100);
 	h->nextgc = goal > GcMinGoal ? goal : GcMinGoal;
 	h->heaplive = (uintptr)live;
