@@ -58,9 +58,11 @@ TEXT(rt_gogo)
 	.cfi_endproc
 END(rt_gogo)
 
-// void rt_mcall(Gobuf *save, uintptr stack, void (*fn)(void *), void *arg)
-// Save the running context as rt_switch does, then call fn(arg) on a fresh
-// system stack (top = stack) with TLS limit 0.  fn must not return.
+// Gobuf *fn(void *); void rt_mcall(Gobuf *save, uintptr stack, fn, void *arg)
+// Save the running context as rt_switch does, call fn(arg) on a fresh
+// system stack (top = stack) with TLS limit 0, then resume the context fn
+// returns with `ret`, which the return-stack predictor gets right when the
+// resumed goroutine stopped at the same call site (see asm_amd64.S).
 TEXT(rt_mcall)
 	.cfi_startproc
 	movl	4(%esp), %eax		// save
@@ -80,8 +82,14 @@ TEXT(rt_mcall)
 	subl	$12, %esp
 	pushl	%eax			// esp is 16-aligned at the call
 	call	*%edx
-	movl	$0x1001, %eax		// fn returned: crash at 0x1001
-	movl	%eax, (%eax)
+	movl	GOBUF_LIMIT(%eax), %ecx
+	movl	%ecx, %gs:TLS_LIMIT
+	movl	GOBUF_SP(%eax), %esp
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+	ret
 	.cfi_endproc
 END(rt_mcall)
 

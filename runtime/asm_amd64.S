@@ -54,9 +54,14 @@ TEXT(rt_gogo)
 	.cfi_endproc
 END(rt_gogo)
 
-// void rt_mcall(Gobuf *save, uintptr stack, void (*fn)(void *), void *arg)
-// Save the running context as rt_switch does, then call fn(arg) on a fresh
-// system stack (top = stack) with TLS limit 0.  fn must not return.
+// Gobuf *fn(void *); void rt_mcall(Gobuf *save, uintptr stack, fn, void *arg)
+// Save the running context as rt_switch does, call fn(arg) on a fresh
+// system stack (top = stack) with TLS limit 0, then resume the context fn
+// returns, as rt_gogo does but with `ret`: every call made on the system
+// stack has returned, so the return-stack predictor's top entry is this
+// rt_mcall's own return address -- right whenever the resumed goroutine
+// stopped at the same call site, and then every return after it is
+// predicted too (docs/context-switch.md).
 TEXT(rt_mcall)
 	.cfi_startproc
 	pushq	%rbp
@@ -73,8 +78,16 @@ TEXT(rt_mcall)
 	movq	%rsi, %rsp
 	movq	%rcx, %rdi
 	call	*%rdx
-	movl	$0x1001, %eax		// fn returned: crash at 0x1001
-	movl	%eax, (%rax)
+	movq	GOBUF_LIMIT(%rax), %rcx
+	movq	%rcx, %fs:TLS_LIMIT
+	movq	GOBUF_SP(%rax), %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
 	.cfi_endproc
 END(rt_mcall)
 

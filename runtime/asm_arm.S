@@ -49,9 +49,13 @@ TEXT(rt_gogo)
 	pop	{r4-r12, pc}
 END(rt_gogo)
 
-// void rt_mcall(Gobuf *save, uintptr stack, void (*fn)(void *), void *arg)
-// Save the running context as rt_switch does, then call fn(arg) on a fresh
-// system stack (top = stack) with TLS limit 0.  fn must not return.
+// Gobuf *fn(void *); void rt_mcall(Gobuf *save, uintptr stack, fn, void *arg)
+// Save the running context as rt_switch does, call fn(arg) on a fresh
+// system stack (top = stack) with TLS limit 0, then resume the context fn
+// returns.  Every call made on the system stack has returned by then, so
+// the final pop into pc, predicted as a return, goes where this
+// rt_mcall's caller would have: right when the resumed goroutine stopped
+// at the same call site (see asm_amd64.S).
 TEXT(rt_mcall)
 	push	{r4-r12, lr}
 	vpush	{d8-d15}
@@ -65,8 +69,12 @@ TEXT(rt_mcall)
 	mov	sp, r1
 	mov	r0, r3
 	blx	r2
-	movw	r0, #0x1001			// fn returned: crash at 0x1001
-	str	r0, [r0]
+	mrc	p15, 0, r2, c13, c0, 3
+	ldr	r3, [r0, #GOBUF_LIMIT]
+	str	r3, [r2, #TLS_LIMIT]
+	ldr	sp, [r0, #GOBUF_SP]
+	vpop	{d8-d15}
+	pop	{r4-r12, pc}
 END(rt_mcall)
 
 // void rt_gobuf_init(Gobuf *buf, uintptr stack, void (*fn)(void *),

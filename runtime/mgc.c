@@ -1071,7 +1071,7 @@ static void collect(void)
 		rt_notewakeup(&sweep.note);
 }
 
-static void gc0(void *arg)
+static Gobuf *gc0(void *arg)
 {
 	G *g = arg;
 	bool wake;
@@ -1089,7 +1089,7 @@ static void gc0(void *arg)
 	g->waitreason = NULL;
 	g->status = Grunning;
 	rt_store32(&gcrunning, 0);
-	rt_gogo(&g->sched);
+	return &g->sched;
 }
 
 // rt_gc collects now (force) or if the heap has reached its goal.  From

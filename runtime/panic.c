@@ -324,7 +324,7 @@ typedef struct Resume {
 // resume0 runs on g0: give back the segments above the frame's, then
 // return from the frame's gort_frame_enter once more.  *arg lives on a
 // segment about to go: read it first.
-static void resume0(void *arg)
+static Gobuf *resume0(void *arg)
 {
 	gort_frame *f = ((Resume *)arg)->frame;
 	Segment *from = ((Resume *)arg)->from;

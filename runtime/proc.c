@@ -23,7 +23,7 @@ enum {
 	SyscallRetakeNs = 10 * 1000 * 1000,     // a P in a system call this long
 };                                      //   is taken back even with no work
 
-static NORETURN void schedule(void);
+static Gobuf *schedule(void);
 
 // rt_getg returns the running goroutine (NULL on a system stack).
 G *rt_getg(void)
@@ -314,7 +314,7 @@ static NOSPLIT void *mstart(void *arg)
 	m->g0top = rt_getsp() - G0Margin;
 	acquirep(m->nextp);
 	m->nextp = NULL;
-	schedule();
+	rt_gogo(schedule());
 }
 
 // ---- finding work ----
@@ -441,16 +441,19 @@ top:
 	goto top;
 }
 
-// execute switches the M into g.  Never returns.
-static NORETURN void execute(G *g)
+// execute makes g the M's running goroutine and returns the context to
+// switch into: rt_mcall's functions return it, for rt_mcall to load.
+static Gobuf *execute(G *g)
 {
 	g->status = Grunning;
 	g->m = rt_m;
 	rt_m->curg = g;
-	rt_gogo(&g->sched);
+	return &g->sched;
 }
 
-static NORETURN void schedule(void)
+// schedule picks the next goroutine to run on this M and returns its
+// context, as execute does.
+static Gobuf *schedule(void)
 {
 	G *g;
 
@@ -460,7 +463,7 @@ static NORETURN void schedule(void)
 		stopspinning();
 		wakep();
 	}
-	execute(g);
+	return execute(g);
 }
 
 // ---- goroutines ----
@@ -472,7 +475,7 @@ static void gostart(void *arg)
 	g->fn(g->arg);
 }
 
-static void goexit0(void *arg);
+static Gobuf *goexit0(void *arg);
 
 static void goexittramp(void)
 {
@@ -589,7 +592,7 @@ G *rt_newproc(void (*fn)(void *), void *arg)
 	return g;
 }
 
-static void goexit0(void *arg)
+static Gobuf *goexit0(void *arg)
 {
 	G *g = arg;
 
@@ -613,7 +616,7 @@ static void goexit0(void *arg)
 		rt_xadd32(&rt_sched.ngoroutines, -1);
 	g->system = false;
 	gfput(rt_m->p, g);
-	schedule();
+	return schedule();
 }
 
 // ---- blocking system calls ----
@@ -656,7 +659,7 @@ static void clearsyscall(G *g)
 	g->syscallsp = 0;
 }
 
-static void exitsyscall0(void *arg)
+static Gobuf *exitsyscall0(void *arg)
 {
 	G *g = arg;
 	P *p;
@@ -668,11 +671,11 @@ static void exitsyscall0(void *arg)
 		g->m = NULL;
 		globrunqput(g);
 		mpark(false);
-		schedule();
+		return schedule();
 	}
 	rt_unlock(&rt_sched.lock);
 	acquirep(p);
-	execute(g);
+	return execute(g);
 }
 
 // rt_exitsyscall: back from the kernel.  Take back the P left behind if
@@ -712,7 +715,7 @@ void rt_goexit(void)
 
 // gopreempt0: a goroutine stopped by sysmon goes to the global queue, so
 // that every P, not only this one, may pick it up.
-static void gopreempt0(void *arg)
+static Gobuf *gopreempt0(void *arg)
 {
 	G *g = arg;
 
@@ -722,17 +725,17 @@ static void gopreempt0(void *arg)
 	globrunqput(g);
 	rt_sched.npreempt++;
 	rt_unlock(&rt_sched.lock);
-	schedule();
+	return schedule();
 }
 
-static void gosched0(void *arg)
+static Gobuf *gosched0(void *arg)
 {
 	G *g = arg;
 
 	g->status = Grunnable;
 	g->m = NULL;
 	runqput(rt_m->p, g, false);
-	schedule();
+	return schedule();
 }
 
 // rt_gosched lets other goroutines run; the caller goes to the back of
@@ -745,7 +748,7 @@ void rt_gosched(void)
 	rt_mcall(&g->sched, rt_m->g0top, gosched0, g);
 }
 
-static void park0(void *arg)
+static Gobuf *park0(void *arg)
 {
 	G *g = arg;
 	void (*unlockf)(void *) = rt_m->waitunlockf;
@@ -757,7 +760,7 @@ static void park0(void *arg)
 	g->m = NULL;
 	if (unlockf != NULL)
 		unlockf(waitarg);
-	schedule();
+	return schedule();
 }
 
 // rt_parkf blocks the calling goroutine until rt_ready; unlockf(arg), if
@@ -1303,7 +1306,7 @@ int rt_main(void (*fn)(void *), void *arg)
 	fa[1] = arg;
 	rt_newproc(mainwrap, fa);
 	rt_m->g0top = rt_getsp() - G0Margin;
-	schedule();
+	rt_gogo(schedule());
 }
 
 // ---- the public API (gort.h) ----

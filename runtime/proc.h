@@ -9,9 +9,9 @@
 //   G  a goroutine: a stack (a chain of segments, stack.h), a saved context
 //      (Gobuf), a status.  Dead Gs, stack and all, wait on their P's free
 //      list for the next spawn.
-//   M  a pthread.  It runs schedule() on its own thread stack (g0), and
-//      from there switches into goroutines with rt_gogo; a goroutine comes
-//      back to g0 with rt_mcall, which starts g0's stack afresh each time.
+//   M  a pthread.  A goroutine that stops goes to the M's own thread stack
+//      (g0) with rt_mcall, which starts g0's stack afresh each time, runs
+//      schedule() there and switches into the goroutine schedule returns.
 //   P  a run queue: a ring of 256 Gs that its M pops without a lock and
 //      other Ms steal from with compare-and-swap, plus runnext, the G made
 //      ready most recently, run next to keep producer and consumer close.

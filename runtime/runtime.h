@@ -170,8 +170,10 @@ void    rt_switch(Gobuf *save, Gobuf *load);
 // Resume *load; the running context is abandoned.
 NORETURN void rt_gogo(Gobuf *load);
 // Save the running context in *save, then call fn(arg) on the system stack
-// whose top is stack, with TLS limit 0.  fn must not return.
-void    rt_mcall(Gobuf *save, uintptr stack, void (*fn)(void *), void *arg);
+// whose top is stack, with TLS limit 0, and resume the context fn returns
+// (or fn does not return).  The resumed context returns from its own
+// rt_mcall: see docs/context-switch.md on the return-stack predictor.
+void    rt_mcall(Gobuf *save, uintptr stack, Gobuf *(*fn)(void *), void *arg);
 // Make *buf a context that, resumed, calls fn(arg) on the stack whose top
 // is stack and then exit(); exit must not return.  Sets buf->sp only.
 void    rt_gobuf_init(Gobuf *buf, uintptr stack, void (*fn)(void *),

@@ -1,7 +1,7 @@
 // test-context: the context switch (asm_<arch>.S) keeps what it promises:
 // callee-saved registers, the per-context TLS stack limit, ABI stack
 // alignment at entry, a working mcall, and a crash (not a wander) when a
-// context runs off its end.
+// context runs off its end or an mcall has no context to resume.
 #include <signal.h>
 #include <stdlib.h>
 
@@ -143,11 +143,11 @@ END_TEST
 
 static uintptr sysstack, mcallsp, mcalllimit;
 
-static void onsysstack(void *arg)
+static Gobuf *onsysstack(void *arg)
 {
 	mcallsp = rt_getsp();
 	mcalllimit = rt_getlimit();
-	rt_gogo(arg);
+	return arg;
 }
 
 START_TEST(mcall_runs_fn_on_the_system_stack_and_resumes)
@@ -157,13 +157,31 @@ START_TEST(mcall_runs_fn_on_the_system_stack_and_resumes)
 	sysstack = newstack();
 	rt_setlimit(0x1000);
 	rt_mcall(&self, sysstack, onsysstack, &self);
-	// Resumed here by rt_gogo(&self).
+	// Resumed here: onsysstack returned &self.
 	ck_assert_msg(mcallsp <= sysstack && mcallsp > sysstack - 1024, "sp %lx top %lx", (unsigned long)mcallsp, (unsigned long)sysstack);
 	ck_assert_uint_eq(mcallsp % STACKALIGN, 0);
 	ck_assert_uint_eq(mcalllimit, 0);
 	ck_assert_uint_eq(self.limit, 0x1000);
 	ck_assert_uint_eq(rt_getlimit(), 0x1000);
 	rt_setlimit(0);
+}
+END_TEST
+
+static Gobuf *pickctx(void *arg)
+{
+	return arg;
+}
+
+START_TEST(mcall_resumes_the_context_fn_returns)
+{
+	uintptr top = newstack();
+
+	gotarg = NULL;
+	rt_gobuf_init(&ctx, top, recordentry, &ctx, backtomain);
+	rt_mcall(&mainctx, newstack(), pickctx, &ctx);
+	// ctx ran recordentry on its own stack, then backtomain resumed us.
+	ck_assert_ptr_eq(gotarg, &ctx);
+	ck_assert(entrysp <= top && entrysp > top - 1024);
 }
 END_TEST
 
@@ -233,11 +251,11 @@ START_TEST(exit_that_returns_crashes)
 }
 END_TEST
 
-START_TEST(mcall_fn_that_returns_crashes)
+START_TEST(mcall_fn_that_returns_null_crashes)
 {
 	Gobuf self;
 
-	rt_mcall(&self, newstack(), nothing, NULL);     // faults at 0x1001: fatal, exit 2
+	rt_mcall(&self, newstack(), pickctx, NULL);     // faults loading NULL: fatal, exit 2
 }
 END_TEST
 
@@ -252,10 +270,11 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, floating_point_values_survive_switches);
 	tcase_add_test(tc, each_context_keeps_its_own_limit);
 	tcase_add_test(tc, mcall_runs_fn_on_the_system_stack_and_resumes);
+	tcase_add_test(tc, mcall_resumes_the_context_fn_returns);
 	tcase_add_test(tc, a_ring_of_contexts_passes_control_around);
 	tcase_add_test(tc, a_million_round_trips);
 	tcase_add_exit_test(tc, exit_that_returns_crashes, 2);
-	tcase_add_exit_test(tc, mcall_fn_that_returns_crashes, 2);
+	tcase_add_exit_test(tc, mcall_fn_that_returns_null_crashes, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
