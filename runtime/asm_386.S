@@ -12,47 +12,53 @@
 
 // ---- context switch ----
 
+// SAVECTX buf, scratch: push the callee-saved registers (the return
+// address is already pushed) and save sp and the TLS limit in the Gobuf
+// at buf.
+.macro SAVECTX buf, scratch
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	movl	%esp, GOBUF_SP(\buf)
+	movl	%gs:TLS_LIMIT, \scratch
+	movl	\scratch, GOBUF_LIMIT(\buf)
+.endm
+
+// LOADCTX buf, scratch: install the Gobuf's limit before its stack (so
+// the target never runs under another context's limit), switch sp and
+// pop what SAVECTX pushed, leaving the resume address on top.
+.macro LOADCTX buf, scratch
+	movl	GOBUF_LIMIT(\buf), \scratch
+	movl	\scratch, %gs:TLS_LIMIT
+	movl	GOBUF_SP(\buf), %esp
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+.endm
+
 // void rt_switch(Gobuf *save, Gobuf *load)
-// Push the callee-saved registers (the return address is already pushed),
-// save sp and the TLS limit in *save, then fall into rt_gogo(load).
+// Save the running context in *save, then do rt_gogo(load)'s work.
 // Clobbers: eax, ecx, edx.
 TEXT(rt_switch)
 	.cfi_startproc
 	movl	4(%esp), %eax		// save
 	movl	8(%esp), %edx		// load
-	pushl	%ebp
-	pushl	%ebx
-	pushl	%esi
-	pushl	%edi
-	movl	%esp, GOBUF_SP(%eax)
-	movl	%gs:TLS_LIMIT, %ecx
-	movl	%ecx, GOBUF_LIMIT(%eax)
-	movl	GOBUF_LIMIT(%edx), %ecx	// rt_gogo's body, load in edx
-	movl	%ecx, %gs:TLS_LIMIT
-	movl	GOBUF_SP(%edx), %esp
-	popl	%edi
-	popl	%esi
-	popl	%ebx
-	popl	%ebp
+	SAVECTX	%eax, %ecx
+	LOADCTX	%edx, %ecx
 	popl	%ecx
 	jmp	*%ecx
 	.cfi_endproc
 END(rt_switch)
 
 // void rt_gogo(Gobuf *load)  -- does not return
-// Install load's limit before its stack (so the target never runs under
-// another context's limit), switch sp, pop what rt_switch pushed, and
-// jump to the target's resume address (not `ret`: see asm_amd64.S).
+// Load the context and jump to its resume address (not `ret`: see
+// asm_amd64.S).
 TEXT(rt_gogo)
 	.cfi_startproc
 	movl	4(%esp), %edx
-	movl	GOBUF_LIMIT(%edx), %ecx
-	movl	%ecx, %gs:TLS_LIMIT
-	movl	GOBUF_SP(%edx), %esp
-	popl	%edi
-	popl	%esi
-	popl	%ebx
-	popl	%ebp
+	LOADCTX	%edx, %ecx
 	popl	%ecx
 	jmp	*%ecx
 	.cfi_endproc
@@ -66,13 +72,7 @@ END(rt_gogo)
 TEXT(rt_mcall)
 	.cfi_startproc
 	movl	4(%esp), %eax		// save
-	pushl	%ebp
-	pushl	%ebx
-	pushl	%esi
-	pushl	%edi
-	movl	%esp, GOBUF_SP(%eax)
-	movl	%gs:TLS_LIMIT, %ecx
-	movl	%ecx, GOBUF_LIMIT(%eax)
+	SAVECTX	%eax, %ecx
 	movl	$0, %gs:TLS_LIMIT
 	movl	24(%esp), %ecx		// stack
 	movl	28(%esp), %edx		// fn
@@ -82,13 +82,7 @@ TEXT(rt_mcall)
 	subl	$12, %esp
 	pushl	%eax			// esp is 16-aligned at the call
 	call	*%edx
-	movl	GOBUF_LIMIT(%eax), %ecx
-	movl	%ecx, %gs:TLS_LIMIT
-	movl	GOBUF_SP(%eax), %esp
-	popl	%edi
-	popl	%esi
-	popl	%ebx
-	popl	%ebp
+	LOADCTX	%eax, %ecx
 	ret
 	.cfi_endproc
 END(rt_mcall)

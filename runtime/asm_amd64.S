@@ -12,43 +12,54 @@
 
 // ---- context switch ----
 
-// void rt_switch(Gobuf *save, Gobuf *load)
-// Push the callee-saved registers (the return address is already pushed),
-// save sp and the TLS limit in *save, then fall into rt_gogo(load).
-// Clobbers: rax and the caller-saved registers the ABI lets it.
-TEXT(rt_switch)
-	.cfi_startproc
+// SAVECTX buf: push the callee-saved registers (the return address is
+// already pushed) and save sp and the TLS limit in the Gobuf at buf.
+// Clobbers rax.
+.macro SAVECTX buf
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
-	movq	%rsp, GOBUF_SP(%rdi)
+	movq	%rsp, GOBUF_SP(\buf)
 	movq	%fs:TLS_LIMIT, %rax
-	movq	%rax, GOBUF_LIMIT(%rdi)
-	movq	%rsi, %rdi
-	jmp	rt_gogo
-	.cfi_endproc
-END(rt_switch)
+	movq	%rax, GOBUF_LIMIT(\buf)
+.endm
 
-// void rt_gogo(Gobuf *load)  -- does not return
-// Install load's limit before its stack (so the target never runs under
-// another context's limit), switch sp, pop what rt_switch pushed, and
-// jump to the target's resume address.  Not `ret`: the return-stack
-// predictor expects a return to *this* context's caller, so a `ret` into
-// another context would mispredict on every switch.
-TEXT(rt_gogo)
-	.cfi_startproc
-	movq	GOBUF_LIMIT(%rdi), %rax
-	movq	%rax, %fs:TLS_LIMIT
-	movq	GOBUF_SP(%rdi), %rsp
+// LOADCTX buf, scratch: install the Gobuf's limit before its stack (so
+// the target never runs under another context's limit), switch sp and
+// pop what SAVECTX pushed, leaving the resume address on top.
+.macro LOADCTX buf, scratch
+	movq	GOBUF_LIMIT(\buf), \scratch
+	movq	\scratch, %fs:TLS_LIMIT
+	movq	GOBUF_SP(\buf), %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
+.endm
+
+// void rt_switch(Gobuf *save, Gobuf *load)
+// Save the running context in *save, then fall into rt_gogo(load).
+// Clobbers: rax and the caller-saved registers the ABI lets it.
+TEXT(rt_switch)
+	.cfi_startproc
+	SAVECTX	%rdi
+	movq	%rsi, %rdi
+	jmp	rt_gogo
+	.cfi_endproc
+END(rt_switch)
+
+// void rt_gogo(Gobuf *load)  -- does not return
+// Load the context and jump to its resume address.  Not `ret`: the
+// return-stack predictor expects a return to *this* context's caller, so
+// a `ret` into another context would mispredict on every switch.
+TEXT(rt_gogo)
+	.cfi_startproc
+	LOADCTX	%rdi, %rax
 	popq	%rcx
 	jmp	*%rcx
 	.cfi_endproc
@@ -64,29 +75,13 @@ END(rt_gogo)
 // predicted too (docs/context-switch.md).
 TEXT(rt_mcall)
 	.cfi_startproc
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movq	%rsp, GOBUF_SP(%rdi)
-	movq	%fs:TLS_LIMIT, %rax
-	movq	%rax, GOBUF_LIMIT(%rdi)
+	SAVECTX	%rdi
 	movq	$0, %fs:TLS_LIMIT
 	andq	$-16, %rsi
 	movq	%rsi, %rsp
 	movq	%rcx, %rdi
 	call	*%rdx
-	movq	GOBUF_LIMIT(%rax), %rcx
-	movq	%rcx, %fs:TLS_LIMIT
-	movq	GOBUF_SP(%rax), %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
+	LOADCTX	%rax, %rcx
 	ret
 	.cfi_endproc
 END(rt_mcall)

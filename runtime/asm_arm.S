@@ -17,36 +17,45 @@
 
 // ---- context switch ----
 
-// void rt_switch(Gobuf *save, Gobuf *load)
-// Push the callee-saved registers and lr, save sp and the TLS limit in
-// *save, then do rt_gogo(load)'s work.  Clobbers: r0-r3.
-TEXT(rt_switch)
+// SAVECTX buf, tp, scratch: push the callee-saved registers and lr, save
+// sp and the TLS limit in the Gobuf at buf; tp is left holding the thread
+// pointer.
+.macro SAVECTX buf, tp, scratch
 	push	{r4-r12, lr}
 	vpush	{d8-d15}
-	str	sp, [r0, #GOBUF_SP]
-	mrc	p15, 0, r2, c13, c0, 3		// r2 = thread pointer
-	ldr	r3, [r2, #TLS_LIMIT]
-	str	r3, [r0, #GOBUF_LIMIT]
-	ldr	r3, [r1, #GOBUF_LIMIT]		// rt_gogo's body, load in r1
-	str	r3, [r2, #TLS_LIMIT]
-	ldr	sp, [r1, #GOBUF_SP]
+	str	sp, [\buf, #GOBUF_SP]
+	mrc	p15, 0, \tp, c13, c0, 3
+	ldr	\scratch, [\tp, #TLS_LIMIT]
+	str	\scratch, [\buf, #GOBUF_LIMIT]
+.endm
+
+// LOADCTX buf, tp, scratch: with tp holding the thread pointer, install
+// the Gobuf's limit before its stack (so the target never runs under
+// another context's limit), switch sp, and pop what SAVECTX pushed,
+// returning into the target (pop into pc).
+.macro LOADCTX buf, tp, scratch
+	ldr	\scratch, [\buf, #GOBUF_LIMIT]
+	str	\scratch, [\tp, #TLS_LIMIT]
+	ldr	sp, [\buf, #GOBUF_SP]
 	vpop	{d8-d15}
 	pop	{r4-r12, pc}
+.endm
+
+// void rt_switch(Gobuf *save, Gobuf *load)
+// Save the running context in *save, then do rt_gogo(load)'s work.
+// Clobbers: r0-r3.
+TEXT(rt_switch)
+	SAVECTX	r0, r2, r3
+	LOADCTX	r1, r2, r3
 END(rt_switch)
 
 // void rt_gogo(Gobuf *load)  -- does not return
-// Install load's limit before its stack (so the target never runs under
-// another context's limit), switch sp, pop what rt_switch pushed, return
-// into the target.  (amd64 and 386 jump rather than return to keep the
-// return-stack predictor right; arm's pop into pc is kept until it can be
-// measured on hardware: qemu timings say nothing.)
+// Load the context and return into it.  (amd64 and 386 jump rather than
+// return to keep the return-stack predictor right; arm's pop into pc is
+// kept until it can be measured on hardware: qemu timings say nothing.)
 TEXT(rt_gogo)
 	mrc	p15, 0, r2, c13, c0, 3
-	ldr	r3, [r0, #GOBUF_LIMIT]
-	str	r3, [r2, #TLS_LIMIT]
-	ldr	sp, [r0, #GOBUF_SP]
-	vpop	{d8-d15}
-	pop	{r4-r12, pc}
+	LOADCTX	r0, r2, r3
 END(rt_gogo)
 
 // Gobuf *fn(void *); void rt_mcall(Gobuf *save, uintptr stack, fn, void *arg)
@@ -57,12 +66,7 @@ END(rt_gogo)
 // rt_mcall's caller would have: right when the resumed goroutine stopped
 // at the same call site (see asm_amd64.S).
 TEXT(rt_mcall)
-	push	{r4-r12, lr}
-	vpush	{d8-d15}
-	str	sp, [r0, #GOBUF_SP]
-	mrc	p15, 0, r12, c13, c0, 3
-	ldr	r4, [r12, #TLS_LIMIT]
-	str	r4, [r0, #GOBUF_LIMIT]
+	SAVECTX	r0, r12, r4
 	mov	r4, #0
 	str	r4, [r12, #TLS_LIMIT]
 	bic	r1, r1, #7
@@ -70,11 +74,7 @@ TEXT(rt_mcall)
 	mov	r0, r3
 	blx	r2
 	mrc	p15, 0, r2, c13, c0, 3
-	ldr	r3, [r0, #GOBUF_LIMIT]
-	str	r3, [r2, #TLS_LIMIT]
-	ldr	sp, [r0, #GOBUF_SP]
-	vpop	{d8-d15}
-	pop	{r4-r12, pc}
+	LOADCTX	r0, r2, r3
 END(rt_mcall)
 
 // void rt_gobuf_init(Gobuf *buf, uintptr stack, void (*fn)(void *),

@@ -1089,7 +1089,7 @@ static Gobuf *gc0(void *arg)
 	g->waitreason = NULL;
 	g->status = Grunning;
 	rt_store32(&gcrunning, 0);
-	return &g->sched;
+	return rt_mcallresume(&g->sched);
 }
 
 // rt_gc collects now (force) or if the heap has reached its goal.  From

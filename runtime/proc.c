@@ -448,7 +448,7 @@ static Gobuf *execute(G *g)
 	g->status = Grunning;
 	g->m = rt_m;
 	rt_m->curg = g;
-	return &g->sched;
+	return rt_mcallresume(&g->sched);
 }
 
 // schedule picks the next goroutine to run on this M and returns its

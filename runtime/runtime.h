@@ -240,6 +240,20 @@ uint32  rt_valgrind_stack_register(uintptr lo, uintptr hi);
 void    rt_valgrind_stack_deregister(uint32 id);
 void    rt_valgrind_stack_reset(uintptr lo, uintptr hi);
 
+// rt_mcallresume(b) is how a function run by rt_mcall ends: it returns b,
+// the context for rt_mcall to resume.  Under valgrind it resumes b itself
+// and never returns.  Memcheck sees rt_mcall's move to the system stack
+// and its call's push as one change of sp, which it takes for a stack
+// switch and does not track, so the slot of that push must still be live
+// from before; a function that returned last time killed it.  Abandoning
+// the system stack's frames, as a jump does, keeps it live.
+static inline Gobuf *rt_mcallresume(Gobuf *b)
+{
+	if (rt_valgrind_on)
+		rt_gogo(b);
+	return b;
+}
+
 // ---- lock_futex.c ----
 void    rt_lock(Lock *l);
 void    rt_unlock(Lock *l);
