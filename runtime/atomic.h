@@ -72,6 +72,11 @@ static inline uintptr rt_loadp(const uintptr *p)
 	return AO_load_acquire((const volatile AO_t *)p);
 }
 
+static inline void rt_storep(uintptr *p, uintptr v)
+{
+	AO_store_release((volatile AO_t *)p, v);
+}
+
 static inline bool rt_casp(uintptr *p, uintptr old, uintptr new)
 {
 	return AO_compare_and_swap_full((volatile AO_t *)p, old, new);

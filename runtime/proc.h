@@ -15,6 +15,8 @@
 //   P  a run queue: a ring of 256 Gs that its M pops without a lock and
 //      other Ms steal from with compare-and-swap, plus runnext, the G made
 //      ready most recently, run next to keep producer and consumer close.
+//      (With a single P there are no thieves, and the owner's pops and
+//      runnext updates are plain stores.)
 //
 // The life of a goroutine:
 //   1. gort_go(fn, arg): take a dead G (or make one, with a StackFirst
