@@ -7,6 +7,13 @@
 #   test/bench/compare.sh [BUILD_DIR]        (default: build)
 #   RUNS=5 ONLY='ctxswitch' ANCHORS=../shared/bench-anchors test/bench/compare.sh
 #
+# A benchmark that runs on one P runs pinned, with its anchor, to one CPU
+# (the first this script may use; PIN=N picks another, PIN=none pins
+# nothing).  On a shared machine one CPU can be much slower than another
+# (a busy neighbour): seen here, 85 against 117 ns for the same round
+# trip, and 233 against 344 for Go's.  Unpinned, a ratio depended on where
+# each program happened to land; pinned, the pair runs on the same CPU.
+#
 # The anchors need golang-go, libgc-dev and libboost-context-dev, which
 # `.ci/setup bench` installs when they are missing.
 set -euo pipefail
@@ -16,6 +23,7 @@ build=${1:-build}
 RUNS=${RUNS:-5}
 ONLY=${ONLY:-.}
 ANCHORS=${ANCHORS:-../shared/bench-anchors}
+PIN=${PIN:-$(taskset -pc $$ | sed 's/.*: *//; s/[-,].*//')}
 [ -d "$ANCHORS" ] || { echo "no anchors at $ANCHORS (set ANCHORS)"; exit 1; }
 ninja -C "$build" >/dev/null
 
@@ -73,19 +81,29 @@ build_anchor() {
 	esac
 }
 
+# pinned BENCH: the prefix that pins BENCH's programs, if it runs on one P.
+pinned() {
+	case $1 in
+	yield | pingpong1 | skynet1) [ "$PIN" != none ] && echo "taskset -c $PIN" ;;
+	esac
+	return 0
+}
+
 declare -A cmds=()
 for row in "${pairs[@]}"; do
 	IFS='|' read -r bench _ anchor _ <<<"$row"
 	[[ $bench =~ $ONLY ]] || continue
+	pin=$(pinned "$bench")
 	case $bench in
 	pingpong?) cmds["gort:$bench"]="env GORT_MAXPROCS=${bench#pingpong} $build/test/bench/bench-pingpong" ;;
 	yield) cmds["gort:$bench"]="env GORT_MAXPROCS=1 $build/test/bench/bench-yield" ;;
 	skynet?) cmds["gort:$bench"]="env GORT_MAXPROCS=${bench#skynet} $build/test/bench/bench-skynet" ;;
 	*) cmds["gort:$bench"]="$build/test/bench/bench-$bench" ;;
 	esac
+	cmds["gort:$bench"]="$pin ${cmds["gort:$bench"]}"
 	if [ -z "${cmds[anchor:$anchor]:-}" ]; then
 		[ -x "$work/bin/${anchor%% *}" ] || build_anchor "$anchor"
-		cmds["anchor:$anchor"]="$work/bin/$anchor"
+		cmds["anchor:$anchor"]="$pin $work/bin/$anchor"
 	fi
 done
 
@@ -117,4 +135,4 @@ for row in "${pairs[@]}"; do
 	[ "$g" != NA ] && [ "$a" != NA ] && r=$(awk -v g="$g" -v a="$a" 'BEGIN { printf "%.2fx", g / a }')
 	printf '%-14s %-10s %12s %12s  %-28s %s\n' "$gname" "$gmetric" "$g" "$a" "$aname/$aimpl" "$r"
 done
-echo "(median of $RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus)"
+echo "(median of $RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus, one-P benchmarks pinned: $PIN)"
