@@ -337,17 +337,24 @@ static inline __attribute__((always_inline)) void scanobj(Worker *w, uintptr obj
 }
 
 // scanrange reads every word in [lo, hi) as a possible pointer.  Stacks
-// hold dead words valgrind calls undefined: test/valgrind.supp knows.
+// hold dead words memcheck calls undefined; under valgrind each word read
+// is declared defined, as the collector means it (whatever it holds is a
+// possible pointer), so that an undefined word that happens to point into
+// the heap is not reported again wherever the object it names is scanned.
 static NOINLINE void scanrange(Worker *w, uintptr lo, uintptr hi)
 {
 	uintptr alo = (uintptr)rt_mheap.arena_start;
 	uintptr len = (uintptr)(rt_mheap.arena_used - rt_mheap.arena_start);
-	uintptr *p;
+	uintptr *p, v;
 
 	lo = (lo + PTRSIZE - 1) & ~(uintptr)(PTRSIZE - 1);
-	for (p = (uintptr *)lo; (uintptr)(p + 1) <= hi; p++)
-		if (inarena(*p, alo, len))
-			greyobj(w, *p);
+	for (p = (uintptr *)lo; (uintptr)(p + 1) <= hi; p++) {
+		v = *p;
+		if (rt_valgrind_on)
+			v = rt_valgrind_defined(v);
+		if (inarena(v, alo, len))
+			greyobj(w, v);
+	}
 }
 
 // scang scans a goroutine's stack: from its saved sp to the top of that

@@ -239,6 +239,7 @@ void    rt_valgrind_init(void);
 uint32  rt_valgrind_stack_register(uintptr lo, uintptr hi);
 void    rt_valgrind_stack_deregister(uint32 id);
 void    rt_valgrind_stack_reset(uintptr lo, uintptr hi);
+uintptr rt_valgrind_defined(uintptr v);
 
 // rt_mcallresume(b) is how a function run by rt_mcall ends: it returns b,
 // the context for rt_mcall to resume.  Under valgrind it resumes b itself

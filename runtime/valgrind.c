@@ -43,9 +43,22 @@ void rt_valgrind_stack_reset(uintptr lo, uintptr hi)
 	VALGRIND_MAKE_MEM_UNDEFINED(lo, hi - lo);
 }
 
+// rt_valgrind_defined returns v, which memcheck will take as defined
+// from now on (the copy, not the memory it came from).
+uintptr rt_valgrind_defined(uintptr v)
+{
+	VALGRIND_MAKE_MEM_DEFINED(&v, sizeof v);
+	return v;
+}
+
 #else
 void rt_valgrind_init(void)
 {
+}
+
+uintptr rt_valgrind_defined(uintptr v)
+{
+	return v;
 }
 
 uint32 rt_valgrind_stack_register(uintptr lo, uintptr hi)
