@@ -91,7 +91,8 @@ enum {
 	NumSizeClasses  = 68,           // upper bound; msize.c computes nsizeclasses
 	NumSpanClasses  = NumSizeClasses * 2,
 	MaxMHeapList    = 128,          // free lists for spans of 1..127 pages
-	HeapGrowChunk   = 1 << 20,      // the arena is mapped at least this much at a time
+	HugePageSize    = 2 << 20,      // a transparent huge page (x86, ARM LPAE)
+	HeapGrowChunk   = HugePageSize, // the arena is mapped this much at a time
 	FixAllocChunk   = 16 << 10,
 };
 

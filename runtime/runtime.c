@@ -95,6 +95,7 @@ static const struct { const char *key; int64 *field; } debugkeys[] = {
 	{"maxstack", &rt_knobs.maxstack},
 	{"memstats", &rt_knobs.memstats},
 	{"madvfree", &rt_knobs.madvfree},
+	{"disablethp", &rt_knobs.disablethp},
 	{"memlimit", &rt_knobs.memlimit},
 	{"schedtrace", &rt_knobs.schedtrace},
 	{"scheddetail", &rt_knobs.scheddetail},

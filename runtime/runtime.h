@@ -154,6 +154,7 @@ typedef struct Knobs {
 	int64 maxstack;         // bytes a goroutine's stack may reach (0: default)
 	int64 memstats;         // print the heap's statistics at exit
 	int64 madvfree;         // give pages back with MADV_FREE, not MADV_DONTNEED
+	int64 disablethp;       // no transparent huge pages for the heap
 	int64 memlimit;         // bytes of address space the heap must fit in
 	int32 maxprocs;         // GORT_MAXPROCS (0: the CPUs we may use)
 	int64 schedtrace;       // print the scheduler's state every N ms

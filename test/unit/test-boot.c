@@ -67,11 +67,13 @@ END_TEST
 
 START_TEST(debug_knob_sets_each_key)
 {
-	char *envp[] = {"GORT_DEBUG=stacksplit=1,maxstack=1048576,stackstress=0", NULL};
+	char *envp[] = {"GORT_DEBUG=stacksplit=1,maxstack=1048576,stackstress=0,disablethp=1", NULL};
 
 	rt_knobs.stacksplit = 0;
 	rt_knobs.stackstress = 7;
+	rt_knobs.disablethp = 0;
 	rt_parseknobs(envp);
+	ck_assert_int_eq(rt_knobs.disablethp, 1);
 	ck_assert_int_eq(rt_knobs.stacksplit, 1);
 	ck_assert_int_eq(rt_knobs.maxstack, 1048576);
 	ck_assert_int_eq(rt_knobs.stackstress, 0);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "gort.h"
 #include "rtcheck.h"
@@ -367,6 +368,95 @@ START_TEST(collected_memory_goes_back_to_the_os_after_a_cycle_or_when_idle)
 }
 END_TEST
 
+// resident: the 4 KB pages of [p, p+n) in memory (mincore).
+static uintptr resident(byte *p, uintptr n)
+{
+	static unsigned char vec[(64 << 20) / 4096];
+	uintptr i, count = 0;
+
+	RTCHECK(n / 4096 <= sizeof vec && mincore(p, n, vec) == 0);
+	for (i = 0; i < n / 4096; i++)
+		count += vec[i] & 1;
+	return count;
+}
+
+// While the program runs, the scavenger gives back only whole huge pages:
+// a freed span goes back from its first huge page boundary to its last,
+// and its ends, which share huge pages with memory in use, stay resident
+// (releasing them would split those pages).  The span is put between two
+// in use, so that it cannot merge with free neighbours.
+static void scavhugemain(void *arg)
+{
+	uintptr n = (40 << 20) + (96 << 10), lo, hi, base, end;
+	byte *a, *b, *c;
+	MSpan *s;
+	int i;
+
+	a = gort_alloc_noscan(5 << 19);         // each more than any free span:
+	b = gort_alloc_noscan(n);               //   one after another from
+	c = gort_alloc_noscan(5 << 19);         //   the arena's free end
+	s = rt_mheap_lookup(b);
+	base = (uintptr)rt_spanbase(s);
+	end = base + (s->npages << PageShift);
+	RTCHECK(base == (uintptr)b && end == base + n);
+	RTCHECK(rt_mheap_lookup((byte *)base - 1) == rt_mheap_lookup(a));
+	RTCHECK(rt_mheap_lookup((byte *)end) == rt_mheap_lookup(c));
+	memset(b, 1, n);
+	rt_free(b);
+	for (i = 0; i < 3; i++)                 // it ages; each cycle scavenges
+		gort_gc();
+	lo = (base + HugePageSize - 1) & ~(uintptr)(HugePageSize - 1);
+	hi = end & ~(uintptr)(HugePageSize - 1);
+	RTCHECK(resident((byte *)lo, hi - lo) == 0);
+	RTCHECK(resident((byte *)base, lo - base) == (lo - base) / 4096);
+	RTCHECK(resident((byte *)hi, end - hi) == (end - hi) / 4096);
+	RTCHECK(*(volatile char *)a == 0 && *(volatile char *)c == 0);       // in use throughout
+}
+
+START_TEST(a_running_programs_scavenger_gives_back_whole_huge_pages_only)
+{
+	rtcheck_prog_ok(scavhugemain, 1);
+}
+END_TEST
+
+#ifndef GORT_TEST_EMULATED
+// hugeadvised: whether the mapping holding p was offered to transparent
+// huge pages ("hg" among its VmFlags in /proc/self/smaps).
+static bool hugeadvised(void *p)
+{
+	char line[512];
+	unsigned long lo, hi;
+	bool in = false, hg = false;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strncmp(line, "VmFlags", 7) != 0)
+			in = lo <= (unsigned long)p && (unsigned long)p < hi;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0)
+			hg = strstr(line, " hg") != NULL;
+	}
+	fclose(f);
+	return hg;
+}
+
+// The heap's chunks are offered to huge pages unless GORT_DEBUG=disablethp
+// says not to.  qemu-user drops the advice (and its /proc/self/smaps
+// describes qemu's own mappings), so only a native build can see it; the
+// knob's parsing is tested on every target (test-boot).
+START_TEST(heap_chunks_are_offered_to_huge_pages_unless_disabled)
+{
+	byte *p = gort_alloc_noscan(8 << 20);   // a chunk mapped now
+
+	ck_assert(hugeadvised(p));
+	rt_knobs.disablethp = 1;
+	p = gort_alloc_noscan(8 << 20);
+	ck_assert(!hugeadvised(p));
+	rt_knobs.disablethp = 0;
+}
+END_TEST
+#endif
+
 START_TEST(freed_memory_goes_back_to_the_os)
 {
 	uintptr n = 64 << 20;
@@ -504,10 +594,11 @@ START_TEST(page_map_and_bits_survive_arena_growth)
 }
 END_TEST
 
-START_TEST(the_arena_starts_on_a_heap_page)
+START_TEST(the_arena_starts_on_a_huge_page)
 {
-	// mmap aligns to 4 KB; page numbers need the heap's 8 KB pages.
-	ck_assert_uint_eq((uintptr)rt_mheap.arena_start % PageSize, 0);
+	// mmap aligns to 4 KB; page numbers need the heap's 8 KB pages, and
+	// huge pages 2 MB.
+	ck_assert_uint_eq((uintptr)rt_mheap.arena_start % HugePageSize, 0);
 	ck_assert_uint_eq((uintptr)rt_mheap.arena_end % PageSize, 0);
 }
 END_TEST
@@ -546,12 +637,16 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, a_full_span_is_swapped_for_a_fresh_one);
 	tcase_add_test(tc, freed_memory_goes_back_to_the_os);
 	tcase_add_test(tc, collected_memory_goes_back_to_the_os_after_a_cycle_or_when_idle);
+	tcase_add_test(tc, a_running_programs_scavenger_gives_back_whole_huge_pages_only);
+#ifndef GORT_TEST_EMULATED
+	tcase_add_test(tc, heap_chunks_are_offered_to_huge_pages_unless_disabled);
+#endif
 	tcase_add_test(tc, memstats_count_what_was_allocated);
 	tcase_add_test(tc, memstats_print_names_each_figure);
 	tcase_add_test(tc, madv_free_gives_pages_back_and_they_come_back_zeroed);
 	tcase_add_test(tc, many_threads_allocate_at_once);
 	tcase_add_test(tc, page_map_and_bits_survive_arena_growth);
-	tcase_add_test(tc, the_arena_starts_on_a_heap_page);
+	tcase_add_test(tc, the_arena_starts_on_a_huge_page);
 	tcase_add_test(tc, arena_size_fits_the_limit);
 	suite_add_tcase(s, tc);
 	return s;
