@@ -124,6 +124,7 @@ struct P {
 	G       *gfree;         // dead Gs to reuse
 	uint32  gfreecnt;
 	uint64  goidnext, goidend;      // goroutine ids it may hand out
+	uint32  ngo;            // goroutines made here minus those ended here
 	uint32  schedtick;      // schedules: fairness, and sysmon's clock
 	uint32  syscalltick;    // system calls entered: sysmon's clock
 	struct MCache *mcache;  // the small-object cache of whoever runs on it
@@ -144,8 +145,9 @@ typedef struct Sched {
 	uint32  nprocs;                 // Ps
 	uint64  goidgen;
 	G       *allg;                  // every G ever made
-	uint32  ngoroutines;            // not dead (atomic)
+	uint32  ngoroutines;            // with the Ps' ngo: not dead (atomic)
 	G       *gfree;                 // dead Gs beyond the Ps' lists
+	uint32  ngfree;                 //   and how many (read without the lock)
 	P       **allp;
 	M       *allm;                  // every M ever made (for schedtrace)
 	int64   starttime;
