@@ -48,6 +48,8 @@ typedef struct Root {
 // A worker's counters change at every object it marks: each worker has
 // cache lines of its own, or the workers' writes would bounce one line
 // between their CPUs (it made marking on two CPUs twice as slow as on one).
+enum { PendWords = 4 };         // a power of two
+
 typedef struct Worker {
 	Workbuf *wbuf;
 	uint64  marked;         // bytes marked
@@ -56,6 +58,11 @@ typedef struct Worker {
 	// slen): the next pointer most often leads there too (spanat).
 	MSpan   *span;
 	uintptr sbase, slen;
+	// Mark bits this worker has set but not yet stored (setmark): for a
+	// few mark words, each in the slot its address picks, the word and
+	// its bits.
+	uint32  *pendw[PendWords];
+	uint32  pendbits[PendWords];
 } __attribute__((aligned(CACHELINESIZE))) Worker;
 
 static struct {
@@ -177,15 +184,41 @@ static inline bool testmark(uintptr word)
 	return rt_load32(markword(word)) >> (word % 32) & 1;
 }
 
-// setmark sets a mark bit; false if it was set already.  With alone (one
-// worker marks) nobody else writes the word and a plain store does.
-// Parallel workers set it with an atomic OR after a plain look: two that
-// look at once may both find it clear and both grey the object, which is
-// then scanned twice, harmlessly.  (A compare-and-swap that settles who
-// was first cost binarytrees a tenth more marking time.)
-static inline bool setmark(uintptr word, bool alone)
+// flushmark stores the mark bits a worker holds back in slot i, with one
+// atomic OR: another worker may be setting bits of the same word.
+static inline void flushmark(Worker *w, uint32 i)
 {
-	uint32 *mw = markword(word), bit = 1u << (word % 32), old;
+	if (w->pendbits[i] != 0)
+		rt_or32(w->pendw[i], w->pendbits[i]);
+	w->pendbits[i] = 0;
+}
+
+static void flushmarks(Worker *w)
+{
+	uint32 i;
+
+	for (i = 0; i < PendWords; i++)
+		flushmark(w, i);
+}
+
+// setmark sets a mark bit; false if it was set already.  When one worker
+// marks, nobody else writes the word and a plain store does.  Parallel
+// workers need an atomic OR, and on x86 a locked instruction waits for
+// every load before it: one per object stalled the walk on each cache
+// miss in turn.  So a worker holds back the bits it sets in a word and
+// stores them with one OR when another word needs the word's slot.  A
+// walk that follows memory sets a word's bits (256 bytes of heap on
+// amd64) one after another; a few slots cover a node's near child and
+// its far one, whose words alternate.  Until the bits are stored another
+// worker may find an object's bit clear and grey it too; it is then
+// scanned twice, harmlessly, as when two workers look at one clear bit at
+// the same moment (a compare-and-swap that settled who was first cost
+// binarytrees a tenth more marking time).  Every worker flushes before it
+// waits for work, so all bits are stored when the mark ends.  Marking
+// 6 million tree nodes on two CPUs: 38 ms a collection before, 34 after.
+static inline bool setmark(Worker *w, uintptr word, bool alone)
+{
+	uint32 *mw = markword(word), bit = 1u << (word % 32), old, i;
 
 	if (alone) {
 		old = *mw;
@@ -194,9 +227,14 @@ static inline bool setmark(uintptr word, bool alone)
 		*mw = old | bit;
 		return true;
 	}
-	if (rt_load32(mw) & bit)
+	i = (uint32)((uintptr)mw / sizeof *mw) % PendWords;
+	if (mw != w->pendw[i]) {
+		flushmark(w, i);
+		w->pendw[i] = mw;
+	}
+	if ((w->pendbits[i] | rt_load32(mw)) & bit)
 		return false;
-	rt_or32(mw, bit);
+	w->pendbits[i] |= bit;
 	return true;
 }
 
@@ -275,14 +313,17 @@ static inline uintptr objectat(uintptr p, MSpan **sp)
 }
 
 // greyobj marks the object arena address p points into, if any, and
-// queues it for scanning unless it is noscan.
-static inline void greyobj(Worker *w, uintptr p)
+// queues it for scanning unless it is noscan.  The marking loops run on
+// a thread's own stack (g0's, a helper's), never on a goroutine's
+// segments: NOSPLIT saves each call the stack check (34 to 32.5 ms on
+// the same mark).
+static inline NOSPLIT void greyobj(Worker *w, uintptr p)
 {
 	MSpan *s = spanat(w, p);
 	uintptr obj;
 
 	if (s == NULL || (obj = slotin(s, w->sbase, p)) == 0 ||
-	    !setmark(rt_heapword(obj), work.nproc == 1))
+	    !setmark(w, rt_heapword(obj), work.nproc == 1))
 		return;
 	w->marked += s->elemsize;
 	if (!(s->spanclass & 1)) {
@@ -341,7 +382,7 @@ static inline __attribute__((always_inline)) void scanobj(Worker *w, uintptr obj
 // is declared defined, as the collector means it (whatever it holds is a
 // possible pointer), so that an undefined word that happens to point into
 // the heap is not reported again wherever the object it names is scanned.
-static NOINLINE void scanrange(Worker *w, uintptr lo, uintptr hi)
+static NOINLINE NOSPLIT void scanrange(Worker *w, uintptr lo, uintptr hi)
 {
 	uintptr alo = (uintptr)rt_mheap.arena_start;
 	uintptr len = (uintptr)(rt_mheap.arena_used - rt_mheap.arena_start);
@@ -383,7 +424,7 @@ static void scang(Worker *w, G *g)
 }
 
 // drain scans grey objects until no worker has any left.
-static void drain(Worker *w)
+static NOSPLIT void drain(Worker *w)
 {
 	for (;;) {
 		while (w->wbuf->n > 0) {
@@ -393,6 +434,7 @@ static void drain(Worker *w)
 				share(w);
 		}
 		putbuf(&work.empty, w->wbuf);
+		flushmarks(w);
 		w->wbuf = getfull();
 		if (w->wbuf == NULL)
 			return;
@@ -504,6 +546,7 @@ static uint64 mark(uint32 nproc)
 		work.workers[i].marked = 0;
 		work.workers[i].scanned = 0;
 		work.workers[i].slen = 0;       // spans change between marks
+		memset(work.workers[i].pendbits, 0, sizeof work.workers[i].pendbits);
 	}
 	for (i = 1; i < nproc; i++) {
 		if (i > work.nhelpers) {
@@ -1060,6 +1103,7 @@ static void collect(void)
 	foldfreed();
 	rt_gcstats.ngc++;
 	rt_gcstats.lastlive = live;
+	rt_gcstats.lastnproc = nproc;
 	rt_gcstats.lastpause = t4 - t0;
 	rt_gcstats.totalpause += t4 - t0;
 	if (t4 - t0 > rt_gcstats.maxpause)

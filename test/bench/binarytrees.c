@@ -7,27 +7,7 @@
 
 #include "gort.h"
 #include "bench.h"
-
-typedef struct Node {
-	struct Node *left, *right;
-} Node;
-
-static const unsigned char nodemask[] = {0x3};
-static const gort_type nodetype = {sizeof(Node), nodemask};
-
-static Node *bottomup(int d)
-{
-	Node *l = NULL, *r = NULL, *n;
-
-	if (d > 0) {
-		l = bottomup(d - 1);
-		r = bottomup(d - 1);
-	}
-	n = gort_alloc_typed(&nodetype, 1);
-	n->left = l;
-	n->right = r;
-	return n;
-}
+#include "tree.h"
 
 static long check(const Node *n)
 {

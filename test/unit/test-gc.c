@@ -202,6 +202,64 @@ START_TEST(a_long_heap_chain_survives_while_garbage_reuses_the_heap)
 }
 END_TEST
 
+// A tree bigger than GcParallelMin, marked by every worker at once: each
+// holds back the mark bits it sets (setmark) and must have stored them all
+// when the mark ends, or the sweep frees nodes the garbage then reuses.
+typedef struct Node {
+	struct Node *left, *right;
+	uintptr id, pad;
+} Node;
+
+static const unsigned char nodemask[] = {0x3};
+static const gort_type nodetype = {sizeof(Node), nodemask};
+static Node *tree;
+
+static Node *buildtree(int depth, uintptr *id)
+{
+	Node *n = gort_alloc_typed(&nodetype, 1);
+
+	n->id = (*id)++;
+	if (depth > 0) {
+		n->left = buildtree(depth - 1, id);
+		n->right = buildtree(depth - 1, id);
+	}
+	return n;
+}
+
+static uintptr checktree(const Node *n, uintptr *id)
+{
+	uintptr bad = n->id != (*id)++ || n->pad != 0;
+
+	if (n->left != NULL)
+		bad += checktree(n->left, id) + checktree(n->right, id);
+	return bad;
+}
+
+static void treemain(void *arg)
+{
+	int depth = rt_knobs.gcstress > 0 ? 10 : 17, round;
+	uintptr id = 0, nodes, i;
+
+	tree = buildtree(depth, &id);
+	nodes = id;
+	for (round = 0; round < 3; round++) {
+		gort_gc();
+		if (rt_knobs.gcstress == 0)     // stress marks alone: a small heap
+			RTCHECK(rt_ncpu() < 2 || rt_gcstats.lastnproc >= 2);
+		RTCHECK(rt_gcstats.lastlive >= nodes * sizeof(Node));
+		for (i = 0; i < nodes; i++)     // garbage that reuses freed slots
+			((Node *)gort_alloc_typed(&nodetype, 1))->pad = ~(uintptr)0;
+	}
+	id = 0;
+	RTCHECK(checktree(tree, &id) == 0 && id == nodes);
+}
+
+START_TEST(a_tree_marked_by_several_workers_at_once_keeps_every_node)
+{
+	rtcheck_prog_ok(treemain, 4);
+}
+END_TEST
+
 typedef struct Pair {
 	uintptr notptr;         // a pointer-sized number
 	void *ptr;
@@ -790,6 +848,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, globals_keep_objects_alive_until_dropped);
 	tcase_add_test(tc, stacks_keep_objects_alive_across_segments);
 	tcase_add_test(tc, a_long_heap_chain_survives_while_garbage_reuses_the_heap);
+	tcase_add_test(tc, a_tree_marked_by_several_workers_at_once_keeps_every_node);
 	tcase_add_test(tc, typed_objects_are_scanned_precisely_untyped_ones_conservatively);
 	tcase_add_test(tc, an_unreachable_cycle_is_freed);
 	tcase_add_test(tc, large_objects_are_freed_and_their_pages_reused);
