@@ -60,7 +60,8 @@ typedef struct Worker {
 	uintptr sbase, slen;
 	// Mark bits this worker has set but not yet stored (setmark): for a
 	// few mark words, each in the slot its address picks, the word and
-	// its bits.
+	// its bits.  All zero between marks: drain flushes them before the
+	// worker waits for work, which it does last.
 	uint32  *pendw[PendWords];
 	uint32  pendbits[PendWords];
 } __attribute__((aligned(CACHELINESIZE))) Worker;
@@ -546,7 +547,6 @@ static uint64 mark(uint32 nproc)
 		work.workers[i].marked = 0;
 		work.workers[i].scanned = 0;
 		work.workers[i].slen = 0;       // spans change between marks
-		memset(work.workers[i].pendbits, 0, sizeof work.workers[i].pendbits);
 	}
 	for (i = 1; i < nproc; i++) {
 		if (i > work.nhelpers) {

@@ -82,8 +82,8 @@ enum {
 
 typedef struct GcStats {
 	uint32  ngc;                    // collections so far
-	uint64  lastlive;               // bytes marked by the last one
 	uint32  lastnproc;              // threads that marked in the last one
+	uint64  lastlive;               // bytes marked by the last one
 	int64   lastpause, maxpause, totalpause;       // ns
 	uint64  nfreed, freedbytes;     // objects freed by sweeping (and not
 	                                //   yet folded in: rt_gcstats_freed)
