@@ -21,7 +21,10 @@ enum {
 	SysmonIdleTicks = 50,           // naps with nothing done before doubling
 	ForcePreemptNs  = 10 * 1000 * 1000,     // a goroutine's time slice
 	SyscallRetakeNs = 10 * 1000 * 1000,     // a P in a system call this long
-};                                      //   is taken back even with no work
+                                        //   is taken back even with no work
+	IdleNapNs       = 5 * 1000,     // an idle M's naps between looks
+	IdleSpinNs      = 1000 * 1000,  //   for this long at most (idlespin)
+};
 
 static Gobuf *schedule(void);
 
@@ -146,8 +149,8 @@ static G *runqget(P *p)
 }
 
 // runqsteal moves half of victim's ring to p's and returns one G; with an
-// empty ring it takes victim's runnext.
-static G *runqsteal(P *p, P *victim)
+// empty ring and withnext, it takes victim's runnext.
+static G *runqsteal(P *p, P *victim, bool withnext)
 {
 	uint32 h, t, n, i, pt;
 	uintptr next;
@@ -159,6 +162,8 @@ static G *runqsteal(P *p, P *victim)
 		n = t - h;
 		n -= n / 2;
 		if (n == 0) {
+			if (!withnext)
+				return NULL;
 			next = rt_loadp(&victim->runnext);
 			if (next != 0 && rt_casp(&victim->runnext, next, 0))
 				return (G *)next;
@@ -388,8 +393,9 @@ static void gcstopm(void)
 	mpark(false);
 }
 
-// stealwork tries every other P, from a random one.
-static G *stealwork(P *p)
+// stealwork tries every other P, from a random one; their runnexts only
+// withnext.
+static G *stealwork(P *p, bool withnext)
 {
 	uint32 i, n = rt_sched.nprocs, start;
 	G *g;
@@ -398,10 +404,99 @@ static G *stealwork(P *p)
 	for (i = 0; i < n; i++) {
 		P *victim = rt_sched.allp[(start + i) % n];
 
-		if (victim != p && (g = runqsteal(p, victim)) != NULL)
+		if (victim != p && (g = runqsteal(p, victim, withnext)) != NULL)
 			return g;
 	}
 	return NULL;
+}
+
+// ---- the idle spin ----
+//
+// An M that has given up its P and found nothing does not sleep at once:
+// for up to IdleSpinNs it stays the spinning M, with no P, looking at
+// every P after each nap.  A ready made meanwhile finds nmspinning set and
+// wakes nobody, so the readier makes no futex call (a system call, over a
+// microsecond under a hypervisor), and no woken thread steals the readied
+// goroutine from under a readier about to block, splitting a channel
+// round trip across two CPUs (docs/scheduler.md).  The spinner
+// takes what the readier's own P will not get to soon:
+//   - the global queue, and any P's ring;
+//   - a runnext that has not moved since the last look, while its P
+//     scheduled nothing else (its goroutine goes on running instead of
+//     blocking), or whose P is not running.
+// A runnext put there since the last look is left alone: the goroutine
+// that readied it is most likely about to block and run it itself.  A
+// look that finds no P scheduling since the previous one (the running
+// goroutines compute, or every P is idle) ends the spin, and so does the
+// world stopping.  Naps are IdleNapNs asked; the kernel's default timer
+// slack makes them about 60 us.
+
+typedef struct PSeen {          // what the last look saw of a P
+	uint32  tick;
+	uintptr next;
+} PSeen;
+
+enum { LookQuiet, LookBusy, LookWork };
+
+// look is one look at every P (and the global queue), comparing each with
+// what the last look saw (first: nothing was seen yet).
+static int look(PSeen *seen, bool first)
+{
+	uint32 i;
+	int r = LookQuiet;
+
+	if (rt_load32(&rt_sched.runqsize) != 0)
+		return LookWork;
+	for (i = 0; i < rt_sched.nprocs; i++) {
+		P *p = rt_sched.allp[i];
+		uint32 tick = rt_load32(&p->schedtick);
+		uintptr next = rt_loadp(&p->runnext);
+
+		if (rt_load32(&p->runqhead) != rt_load32(&p->runqtail))
+			return LookWork;
+		if (next != 0 && rt_load32(&p->status) != Prunning)
+			return LookWork;
+		if (!first && tick == seen[i].tick && next != 0 && next == seen[i].next)
+			return LookWork;
+		if (first || tick != seen[i].tick)
+			r = LookBusy;
+		seen[i].tick = tick;
+		seen[i].next = next;
+	}
+	return r;
+}
+
+// idlespin spins as described above, claiming the spinning role first
+// if this M does not hold it.  true: there is work to take (the caller
+// takes an idle P, still spinning); false: the caller stops spinning.
+static bool idlespin(void)
+{
+	PSeen seen[MaxGomaxprocs];
+	uint32 n = rt_sched.nprocs;
+	int64 start;
+	bool first = true;
+
+	if (!rt_m->spinning) {
+		if (n == 1 || rt_load32(&rt_sched.npidle) == n ||
+		    !rt_cas32(&rt_sched.nmspinning, 0, 1))
+			return false;
+		rt_m->spinning = true;
+	}
+	start = rt_nanotime();
+	for (;;) {
+		if (rt_load32(&rt_sched.gcwaiting) != 0)
+			return false;
+		switch (look(seen, first)) {
+		case LookWork:
+			return true;
+		case LookQuiet:
+			return false;
+		}
+		first = false;
+		rt_nanosleep(IdleNapNs);
+		if (rt_nanotime() - start >= IdleSpinNs)
+			return false;
+	}
 }
 
 // findrunnable returns a G to run, sleeping the M until there is one.
@@ -409,6 +504,7 @@ static G *findrunnable(void)
 {
 	P *p;
 	G *g;
+	bool spun = false;         // idlespin found work (a stale runnext?)
 
 top:
 	if (rt_load32(&rt_sched.gcwaiting) != 0) {
@@ -433,7 +529,9 @@ top:
 		if (g != NULL)
 			return g;
 	}
-	if ((g = stealwork(p)) != NULL)
+	// A spinning M leaves a fresh runnext alone (see idlespin), unless
+	// idlespin found it stale.
+	if ((g = stealwork(p, !rt_m->spinning || spun)) != NULL)
 		return g;
 
 	// Nothing: give up the P, then look once more before sleeping, so
@@ -447,6 +545,15 @@ top:
 	rt_m->p = NULL;
 	pidleput(p);            // and this M goes back to its own cache
 	rt_unlock(&rt_sched.lock);
+	if ((spun = idlespin())) {
+		rt_lock(&rt_sched.lock);
+		p = pidleget();
+		rt_unlock(&rt_sched.lock);
+		if (p != NULL) {
+			acquirep(p);    // still spinning: schedule passes it on
+			goto top;
+		}
+	}
 	stopspinning();
 	if (anywork()) {
 		rt_lock(&rt_sched.lock);

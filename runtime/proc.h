@@ -141,7 +141,7 @@ typedef struct Sched {
 	M       *midle;                 // idle Ms
 	uint32  nmidle;
 	uint32  nm;                     // Ms made
-	uint32  nmspinning;             // Ms looking for work with a P
+	uint32  nmspinning;             // Ms looking for work (proc.c: idlespin)
 	uint32  nprocs;                 // Ps
 	uint64  goidgen;
 	G       *allg;                  // every G ever made

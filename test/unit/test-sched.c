@@ -165,6 +165,54 @@ START_TEST(a_parked_goroutine_runs_again_when_readied)
 }
 END_TEST
 
+// A goroutine readied by one that goes on running, and never blocks or
+// makes a preemptible call, lands in runnext of the readier's P; an idle
+// P must take it from there (idlespin: a runnext that stays put).  The
+// readier waits for it in a loop without calls, which sysmon cannot
+// preempt: only a second P can end it.  Here it takes about half a
+// million turns (one or two of idlespin's looks); the bound, 2^31, leaves
+// a margin of thousands for slow machines, and half the rounds reached it
+// when a spinning M could not take a stale runnext.
+static uint32 wokeup;
+
+static void wakee(void *arg)
+{
+	rt_lock(&handoff);
+	sleeper = rt_getg();
+	rt_park("test wakee", &handoff);
+	rt_store32(&wokeup, 1);
+}
+
+static void busymain(void *arg)
+{
+	uint64 spins;
+	int round;
+
+	for (round = 0; round < 20; round++) {
+		rt_store32(&wokeup, 0);
+		sleeper = NULL;
+		gort_go(wakee, NULL);
+		for (;;) {
+			rt_lock(&handoff);
+			if (sleeper != NULL && sleeper->status == Gwaiting)
+				break;
+			rt_unlock(&handoff);
+			gort_yield();
+		}
+		rt_ready(sleeper, NULL);
+		rt_unlock(&handoff);
+		for (spins = 0; rt_load32(&wokeup) == 0; spins++)   // no calls:
+			RTCHECK(spins < (uint64)1 << 31);       // not preemptible
+	}
+}
+
+START_TEST(a_goroutine_readied_by_one_that_keeps_running_runs_on_an_idle_p)
+{
+	rtcheck_prog_ok(busymain, 2);
+	rtcheck_prog_ok(busymain, 4);
+}
+END_TEST
+
 // ---- reuse ----
 
 static void nothing(void *arg)
@@ -420,6 +468,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, yielding_goroutines_take_turns_on_one_p);
 	tcase_add_test(tc, goroutines_allocate_from_their_ps_cache);
 	tcase_add_test(tc, a_parked_goroutine_runs_again_when_readied);
+	tcase_add_test(tc, a_goroutine_readied_by_one_that_keeps_running_runs_on_an_idle_p);
 	tcase_add_test(tc, dead_goroutines_are_reused);
 	tcase_add_test(tc, all_goroutines_asleep_is_a_deadlock);
 	tcase_add_test(tc, gort_go_outside_a_program_says_so);
