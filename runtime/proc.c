@@ -85,14 +85,14 @@ static void runqput(P *p, G *g, bool next)
 	uintptr old;
 
 	if (next) {
-		if (nothieves()) {
-			old = p->runnext;
+		// Thieves only ever empty runnext: an empty one stays empty
+		// until its owner fills it, with a plain store.
+		old = rt_loadp(&p->runnext);
+		if (old == 0 || nothieves())
 			rt_storep(&p->runnext, (uintptr)g);
-		} else {
-			do
+		else
+			while (!rt_casp(&p->runnext, old, (uintptr)g))
 				old = rt_loadp(&p->runnext);
-			while (!rt_casp(&p->runnext, old, (uintptr)g));
-		}
 		if (old == 0)
 			return;
 		g = (G *)old;
