@@ -65,6 +65,14 @@ static inline void rt_fence(void)
 	AO_nop_full();
 }
 
+// rt_compilerfence keeps the compiler from moving memory accesses across
+// it, and does nothing at run time: for code whose partner makes this
+// thread's barrier with rt_membarrier (proc.c: rt_takenext).
+static inline void rt_compilerfence(void)
+{
+	AO_compiler_barrier();
+}
+
 // ---- pointer-sized words ----
 
 static inline uintptr rt_loadp(const uintptr *p)

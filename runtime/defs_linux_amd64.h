@@ -16,6 +16,7 @@
 #define NR_prlimit64            302
 #define NR_clock_gettime        228
 #define NR_clock_nanosleep      230
+#define NR_membarrier           324
 #define NR_sched_yield          24
 #define NR_sched_getaffinity    204
 #define NR_getpid               39

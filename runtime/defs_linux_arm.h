@@ -16,6 +16,7 @@
 #define NR_prlimit64            369
 #define NR_clock_gettime        403     // clock_gettime64
 #define NR_clock_nanosleep      407     // clock_nanosleep_time64
+#define NR_membarrier           389
 #define NR_sched_yield          158
 #define NR_sched_getaffinity    242
 #define NR_getpid               20

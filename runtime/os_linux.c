@@ -72,6 +72,14 @@ NOSPLIT int32 rt_futex(uint32 *addr, int32 op, uint32 val, const Timespec *ts)
 	return SYS(NR_futex, addr, op, val, ts, 0, 0);
 }
 
+// rt_membarrier: with MembarrierPrivateExpedited, every running thread of
+// this process executes a full memory barrier before the call returns
+// (after MembarrierRegisterPrivateExpedited, once).
+int32 rt_membarrier(int32 cmd)
+{
+	return SYS(NR_membarrier, cmd, 0, 0, 0, 0, 0);
+}
+
 // getrlimit and setrlimit are both prlimit64 on this process: one call,
 // 64-bit limits on every arch.
 int32 rt_getrlimit(int32 resource, Rlimit *old)

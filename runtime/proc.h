@@ -120,6 +120,8 @@ struct P {
 	uint32  runqtail;       //   tail; thieves CAS the head
 	G       *runq[PRunqSize];
 	uintptr runnext;        // a G, run before the ring (0: none)
+	uint32  taking;         // the owner is emptying runnext (rt_takenext)
+	uint32  stealing;       // a thief is (rt_stealnext)
 	P       *link;          // in the idle list
 	G       *gfree;         // dead Gs to reuse
 	uint32  gfreecnt;
@@ -143,6 +145,7 @@ typedef struct Sched {
 	uint32  nm;                     // Ms made
 	uint32  nmspinning;             // Ms looking for work (proc.c: idlespin)
 	uint32  nprocs;                 // Ps
+	bool    asymfence;              // membarrier works (proc.c: rt_takenext)
 	uint64  goidgen;
 	G       *allg;                  // every G ever made
 	uint32  ngoroutines;            // with the Ps' ngo: not dead (atomic)
@@ -168,6 +171,8 @@ NORETURN void rt_goexit(void);
 void    rt_park(const char *reason, Lock *unlock);
 void    rt_parkf(const char *reason, void (*unlockf)(void *), void *arg);
 void    rt_ready(G *g, void *param);
+uintptr rt_takenext(P *p);          // runnext taken by its P's owner,
+uintptr rt_stealnext(P *victim);    //   and by a thief (proc.c)
 G      *rt_getg(void);
 int     rt_main(void (*fn)(void *), void *arg);
 void    rt_printgoroutines(G *except);

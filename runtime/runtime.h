@@ -135,6 +135,8 @@ enum {
 	MaxGomaxprocs  = 256,
 	FutexWaitPrivate = 128 | 0,
 	FutexWakePrivate = 128 | 1,
+	MembarrierPrivateExpedited         = 8,
+	MembarrierRegisterPrivateExpedited = 16,
 };
 
 // Knobs: everything the environment can set, parsed once at boot by
@@ -208,6 +210,7 @@ int32   rt_close(int32 fd);
 intptr  rt_filesize(int32 fd);
 int32   rt_madvise(void *addr, uintptr n, int32 advice);
 int32   rt_futex(uint32 *addr, int32 op, uint32 val, const Timespec *ts);
+int32   rt_membarrier(int32 cmd);
 int32   rt_getrlimit(int32 resource, Rlimit *old);
 int32   rt_setrlimit(int32 resource, const Rlimit *new);
 int32   rt_clock_gettime(int32 clock, Timespec *ts);

@@ -1,6 +1,8 @@
 // test-sched: goroutines on Ms and Ps.  Each test runs a whole program
 // (gort_run) in a child process, since a gort program ends when its main
 // goroutine returns; the child's exit status and stderr are the verdict.
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,12 @@
 #include "atomic.h"
 #include "proc.h"
 #include "malloc.h"
+
+#if GORT_VALGRIND
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #define FRAME(buf) __asm__ volatile("" : : "r"(buf) : "memory")
 
@@ -210,6 +218,80 @@ START_TEST(a_goroutine_readied_by_one_that_keeps_running_runs_on_an_idle_p)
 {
 	rtcheck_prog_ok(busymain, 2);
 	rtcheck_prog_ok(busymain, 4);
+}
+END_TEST
+
+// ---- runnext between its owner and thieves ----
+
+// An owner fills runnext with token after token and takes each back, as
+// a P does at every switch, while a thread tries to steal it Tries times:
+// every token must be had exactly once, by the owner or by the thief.
+// The owner takes without a locked instruction when membarrier works
+// (rt_takenext), and by compare-and-swap otherwise; both ways are run.
+// An owner that took without looking for a thief had a token twice in
+// every run.  Under valgrind, which runs one thread at a time, ten tries
+// only: each waits for the owner's turn on the CPU to end.
+enum { Tokens = 1 << 20, Tries = 500 };
+
+static P tokenp;                // a P of nobody's: only runnext is used
+static uint8 owned[Tokens + 1], stolen[Tokens + 1];
+static uint32 thiefdone, ownerdone, nstolen;
+
+static void *thief(void *arg)
+{
+	uintptr t;
+	int n, tries = RUNNING_ON_VALGRIND ? Tries / 50 : Tries;
+
+	for (n = 0; n < tries && rt_load32(&ownerdone) == 0; ) {
+		if (rt_loadp(&tokenp.runnext) == 0) {
+			sched_yield();
+			continue;
+		}
+		n++;
+		if ((t = rt_stealnext(&tokenp)) != 0) {
+			stolen[t]++;            // one thief has it: no race
+			rt_xadd32(&nstolen, 1);
+		}
+	}
+	rt_store32(&thiefdone, 1);
+	return NULL;
+}
+
+static void tokens(bool asymfence)
+{
+	pthread_t t;
+	uintptr i, n, got;
+	int k;
+
+	memset(owned, 0, sizeof owned);
+	memset(stolen, 0, sizeof stolen);
+	rt_store32(&thiefdone, 0);
+	rt_store32(&ownerdone, 0);
+	rt_store32(&nstolen, 0);
+	rt_sched.nprocs = 2;            // so that there may be thieves
+	rt_sched.asymfence = asymfence;
+	ck_assert_int_eq(pthread_create(&t, NULL, thief, NULL), 0);
+	for (n = 1; n <= Tokens && rt_load32(&thiefdone) == 0; n++) {
+		rt_storep(&tokenp.runnext, n);
+		for (k = 0; k < 500; k++)       // the goroutine that readied
+			rt_load32(&thiefdone);  //   runs a while
+		if ((got = rt_takenext(&tokenp)) != 0) {
+			RTCHECK(got == n);      // no ck_assert: it writes a pipe
+			owned[n]++;
+		}
+	}
+	rt_store32(&ownerdone, 1);
+	pthread_join(t, NULL);
+	for (i = 1; i < n; i++)
+		ck_assert_msg(owned[i] + stolen[i] == 1, "token %lu: owner %d, thief %d",
+			(unsigned long)i, owned[i], stolen[i]);
+	ck_assert_uint_gt(rt_load32(&nstolen), 0);
+}
+
+START_TEST(runnext_goes_to_its_owner_or_to_one_thief)
+{
+	tokens(rt_membarrier(MembarrierRegisterPrivateExpedited) == 0);
+	tokens(false);
 }
 END_TEST
 
@@ -469,6 +551,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, goroutines_allocate_from_their_ps_cache);
 	tcase_add_test(tc, a_parked_goroutine_runs_again_when_readied);
 	tcase_add_test(tc, a_goroutine_readied_by_one_that_keeps_running_runs_on_an_idle_p);
+	tcase_add_test(tc, runnext_goes_to_its_owner_or_to_one_thief);
 	tcase_add_test(tc, dead_goroutines_are_reused);
 	tcase_add_test(tc, all_goroutines_asleep_is_a_deadlock);
 	tcase_add_test(tc, gort_go_outside_a_program_says_so);

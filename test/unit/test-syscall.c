@@ -31,6 +31,7 @@ START_TEST(numbers_match_libc)
 	ck_assert_int_eq(NR_rt_sigreturn, SYS_rt_sigreturn);
 	ck_assert_int_eq(NR_sigaltstack, SYS_sigaltstack);
 	ck_assert_int_eq(NR_exit_group, SYS_exit_group);
+	ck_assert_int_eq(NR_membarrier, SYS_membarrier);
 	// 32-bit targets use mmap2 and the 64-bit-time calls.
 #ifdef SYS_mmap2
 	ck_assert_int_eq(NR_mmap, SYS_mmap2);
