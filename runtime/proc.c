@@ -671,9 +671,13 @@ static void goexittramp(void)
 }
 
 // Dead Gs are kept for reuse on their P's list, and move to and from the
-// global list in batches of GFreeLocal/2 under one lock: in a program
+// global list in batches of GFreeBatch under one lock: in a program
 // where one P makes goroutines and another ends them, the lock is taken
-// once every 32 goroutines, not for each of them.
+// once every 32 goroutines, not for each of them.  The global list is a
+// list of batches (each batch's first G links the next by its param), so
+// that a P takes a whole batch without walking it under the lock: each
+// step of such a walk was a cache miss (the Gs were last touched by the
+// other P), with the other P waiting for the lock.
 
 // gfget takes a dead G from p's list, refilling it from the global one.
 static G *gfget(P *p)
@@ -682,14 +686,16 @@ static G *gfget(P *p)
 
 	if (p->gfree == NULL && rt_load32(&rt_sched.ngfree) != 0) {
 		rt_lock(&rt_sched.lock);
-		while (p->gfreecnt < GFreeLocal / 2 && (g = rt_sched.gfree) != NULL) {
-			rt_sched.gfree = g->schedlink;
-			rt_sched.ngfree--;
-			g->schedlink = p->gfree;
-			p->gfree = g;
-			p->gfreecnt++;
+		if ((g = rt_sched.gfree) != NULL) {
+			rt_sched.gfree = g->param;
+			rt_sched.ngfree -= GFreeBatch;
 		}
 		rt_unlock(&rt_sched.lock);
+		if (g != NULL) {
+			g->param = NULL;
+			p->gfree = g;
+			p->gfreecnt = GFreeBatch;
+		}
 	}
 	g = p->gfree;
 	if (g != NULL) {
@@ -710,13 +716,14 @@ static void gfput(P *p, G *g)
 	if (++p->gfreecnt < GFreeLocal)
 		return;
 	first = last = p->gfree;
-	while (--p->gfreecnt > GFreeLocal / 2)
+	while (--p->gfreecnt > GFreeLocal - GFreeBatch)
 		last = last->schedlink;
 	p->gfree = last->schedlink;
+	last->schedlink = NULL;
 	rt_lock(&rt_sched.lock);
-	last->schedlink = rt_sched.gfree;
+	first->param = rt_sched.gfree;
 	rt_sched.gfree = first;
-	rt_sched.ngfree += GFreeLocal - GFreeLocal / 2;
+	rt_sched.ngfree += GFreeBatch;
 	rt_unlock(&rt_sched.lock);
 }
 

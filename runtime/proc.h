@@ -87,7 +87,8 @@ struct G {
 	M       *m;             // while running
 	G       *schedlink;     // in the global queue or a free list
 	G       *alllink;       // in sched.allg
-	void    *param;         // handed over by whoever readies it (channels)
+	void    *param;         // handed over by whoever readies it (channels);
+	                        //   dead, first of a batch in sched.gfree: the next
 	uint32  selectdone;     // a select of this G was completed (CAS 0->1)
 	bool    system;         // the runtime's own (finalizers): not counted
 	// In a system call (Gsyscall), for the collector: the sp at
@@ -101,7 +102,8 @@ struct G {
 
 enum {
 	PRunqSize  = 256,
-	GFreeLocal = 64,        // dead Gs a P keeps before sharing them
+	GFreeLocal = 64,        // dead Gs a P keeps before sharing them,
+	GFreeBatch = 32,        //   in batches of this many
 	GoidBatch  = 16,        // goroutine ids a P takes from goidgen at once
 };
 
@@ -149,8 +151,8 @@ typedef struct Sched {
 	uint64  goidgen;
 	G       *allg;                  // every G ever made
 	uint32  ngoroutines;            // with the Ps' ngo: not dead (atomic)
-	G       *gfree;                 // dead Gs beyond the Ps' lists
-	uint32  ngfree;                 //   and how many (read without the lock)
+	G       *gfree;                 // batches of dead Gs beyond the Ps' lists,
+	uint32  ngfree;                 //   and how many Gs (read without the lock)
 	P       **allp;
 	M       *allm;                  // every M ever made (for schedtrace)
 	int64   starttime;

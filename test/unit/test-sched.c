@@ -302,9 +302,11 @@ static void nothing(void *arg)
 	rt_xadd32(&finished, 1);
 }
 
+enum { Burst = 200 };
+
 static void reusemain(void *arg)
 {
-	uint32 i, ng = 0;
+	uint32 i, k, ng = 0;
 	G *g;
 
 	for (i = 0; i < 10000; i++) {
@@ -312,13 +314,22 @@ static void reusemain(void *arg)
 		while (rt_load32(&finished) <= i)
 			gort_yield();
 	}
+	// Then in bursts, which other Ps steal from and end: their dead Gs
+	// come back to this P through the global list, a batch at a time.
+	for (; i < 50000; i += Burst) {
+		for (k = 0; k < Burst; k++)
+			gort_go(nothing, NULL);
+		while (rt_load32(&finished) < i + Burst)
+			gort_yield();
+	}
 	rt_lock(&rt_sched.lock);
 	for (g = rt_sched.allg; g != NULL; g = g->alllink)
 		ng++;
 	rt_unlock(&rt_sched.lock);
-	// 10,000 goroutines came and went; the Gs made stay bounded by what
-	// the Ps keep on their free lists.
-	if (ng > GFreeLocal * rt_sched.nprocs + 8)
+	// 50,000 goroutines came and went; the Gs made stay bounded by what
+	// the Ps keep on their free lists, the global list's one batch at
+	// most, and a burst.
+	if (ng > GFreeLocal * rt_sched.nprocs + GFreeBatch + Burst + 8)
 		exit(3);
 }
 
