@@ -224,14 +224,15 @@ END_TEST
 // ---- runnext between its owner and thieves ----
 
 // An owner fills runnext with token after token and takes each back, as
-// a P does at every switch, while a thread tries to steal it Tries times:
-// every token must be had exactly once, by the owner or by the thief.
+// a P does at every switch, while a thread steals it until it has Wanted
+// tokens (or has tried Tries times): every token must be had exactly
+// once, by the owner or by the thief.
 // The owner takes without a locked instruction when membarrier works
 // (rt_takenext), and by compare-and-swap otherwise; both ways are run.
 // An owner that took without looking for a thief had a token twice in
-// every run.  Under valgrind, which runs one thread at a time, ten tries
-// only: each waits for the owner's turn on the CPU to end.
-enum { Tokens = 1 << 20, Tries = 500 };
+// every run.  Under valgrind, which runs one thread at a time, a fiftieth
+// of it: each try waits for the owner's turn on the CPU to end.
+enum { Tokens = 1 << 20, Tries = 5000, Wanted = 200 };
 
 static P tokenp;                // a P of nobody's: only runnext is used
 static uint8 owned[Tokens + 1], stolen[Tokens + 1];
@@ -241,8 +242,9 @@ static void *thief(void *arg)
 {
 	uintptr t;
 	int n, tries = RUNNING_ON_VALGRIND ? Tries / 50 : Tries;
+	uint32 wanted = RUNNING_ON_VALGRIND ? Wanted / 50 : Wanted;
 
-	for (n = 0; n < tries && rt_load32(&ownerdone) == 0; ) {
+	for (n = 0; n < tries && rt_load32(&nstolen) < wanted && rt_load32(&ownerdone) == 0; ) {
 		if (rt_loadp(&tokenp.runnext) == 0) {
 			sched_yield();
 			continue;
@@ -251,7 +253,9 @@ static void *thief(void *arg)
 		if ((t = rt_stealnext(&tokenp)) != 0) {
 			stolen[t]++;            // one thief has it: no race
 			rt_xadd32(&nstolen, 1);
-		}
+		} else {
+			sched_yield();          // an owner stopped mid-take
+		}                               //   on a busy machine goes on
 	}
 	rt_store32(&thiefdone, 1);
 	return NULL;
