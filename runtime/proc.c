@@ -372,7 +372,9 @@ static void startmp(P *p, bool spinning)
 // wakep wakes a P to look for work, unless one already is looking.
 static void wakep(void)
 {
-	if (rt_load32(&rt_sched.npidle) == 0)
+	// A compare-and-swap that fails is a locked instruction all the
+	// same: look first, since an M is usually spinning (idlespin).
+	if (rt_load32(&rt_sched.npidle) == 0 || rt_load32(&rt_sched.nmspinning) != 0)
 		return;
 	if (!rt_cas32(&rt_sched.nmspinning, 0, 1))
 		return;
