@@ -177,8 +177,10 @@ uintptr rt_stealnext(P *victim)
 
 	if (rt_loadp(&victim->runnext) == 0 || !rt_cas32(&victim->stealing, 0, 1))
 		return 0;
-	if (rt_sched.asymfence)
-		rt_membarrier(MembarrierPrivateExpedited);
+	if (rt_sched.asymfence && rt_membarrier(MembarrierPrivateExpedited) != 0) {
+		rt_store32(&victim->stealing, 0);       // no barrier: no steal
+		return 0;
+	}
 	if (!rt_sched.asymfence || rt_load32(&victim->taking) == 0) {
 		next = rt_loadp(&victim->runnext);
 		if (next != 0 && !rt_casp(&victim->runnext, next, 0))
@@ -372,8 +374,12 @@ static void startmp(P *p, bool spinning)
 // wakep wakes a P to look for work, unless one already is looking.
 static void wakep(void)
 {
+	// The ready's store of its goroutine must be visible before these
+	// loads: lastlook makes sure of it with membarrier, or else we fence.
 	// A compare-and-swap that fails is a locked instruction all the
 	// same: look first, since an M is usually spinning (idlespin).
+	if (!rt_sched.asymfence && rt_sched.nprocs > 1)
+		rt_fence();
 	if (rt_load32(&rt_sched.npidle) == 0 || rt_load32(&rt_sched.nmspinning) != 0)
 		return;
 	if (!rt_cas32(&rt_sched.nmspinning, 0, 1))
@@ -498,7 +504,7 @@ typedef struct PSeen {          // what the last look saw of a P
 	uintptr next;
 } PSeen;
 
-enum { LookQuiet, LookBusy, LookWork };
+enum { LookQuiet, LookBusy, LookWork, LookNext };       // LookNext: a runnext
 
 // look is one look at every P (and the global queue), comparing each with
 // what the last look saw (first: nothing was seen yet).
@@ -517,9 +523,9 @@ static int look(PSeen *seen, bool first)
 		if (rt_load32(&p->runqhead) != rt_load32(&p->runqtail))
 			return LookWork;
 		if (next != 0 && rt_load32(&p->status) != Prunning)
-			return LookWork;
+			return LookNext;
 		if (!first && tick == seen[i].tick && next != 0 && next == seen[i].next)
-			return LookWork;
+			return LookNext;
 		if (first || tick != seen[i].tick)
 			r = LookBusy;
 		seen[i].tick = tick;
@@ -529,36 +535,58 @@ static int look(PSeen *seen, bool first)
 }
 
 // idlespin spins as described above, claiming the spinning role first
-// if this M does not hold it.  true: there is work to take (the caller
-// takes an idle P, still spinning); false: the caller stops spinning.
-static bool idlespin(void)
+// if this M does not hold it.  It returns what the last look found:
+// LookWork or LookNext (the caller takes an idle P, still spinning, and
+// with LookNext may take a running P's runnext); else the caller stops
+// spinning.
+static int idlespin(void)
 {
 	PSeen seen[MaxGomaxprocs];
 	uint32 n = rt_sched.nprocs;
 	int64 start;
 	bool first = true;
 
+	int r;
+
 	if (!rt_m->spinning) {
 		if (n == 1 || rt_load32(&rt_sched.npidle) == n ||
 		    !rt_cas32(&rt_sched.nmspinning, 0, 1))
-			return false;
+			return LookQuiet;
 		rt_m->spinning = true;
 	}
 	start = rt_nanotime();
 	for (;;) {
 		if (rt_load32(&rt_sched.gcwaiting) != 0)
-			return false;
-		switch (look(seen, first)) {
-		case LookWork:
-			return true;
-		case LookQuiet:
-			return false;
-		}
+			return LookQuiet;
+		if ((r = look(seen, first)) != LookBusy)
+			return r;
 		first = false;
 		rt_nanosleep(IdleNapNs);
 		if (rt_nanotime() - start >= IdleSpinNs)
-			return false;
+			return LookQuiet;
 	}
+}
+
+// lastlook is an M's look for work once it has stopped spinning, before
+// it sleeps.  A ready stores its goroutine (into runnext, with a plain
+// store), then loads npidle and nmspinning (wakep) to see whether
+// someone will take it; this M stores npidle (pidleput) and nmspinning
+// (stopspinning), then loads the run queues.  Each side's load may be
+// done before its own store is visible to the other (x86 lets a load
+// pass an earlier store to another address; so does arm): both would
+// then miss, and the goroutine would wait in runnext with a P idle.  So
+// a full barrier must separate each side's store from its loads.  The
+// readier, at every ready, gets it for nothing: membarrier here makes
+// every running thread execute one (docs/scheduler.md), once a sleep.
+// Without membarrier, wakep fences itself.  A membarrier that worked at
+// start and fails now is the kernel taking back what it granted: fatal,
+// since readies would go on counting on it.
+static bool lastlook(void)
+{
+	if (rt_sched.nprocs > 1 && rt_sched.asymfence &&
+	    rt_membarrier(MembarrierPrivateExpedited) != 0)
+		rt_throw("membarrier failed");
+	return anywork();
 }
 
 // findrunnable returns a G to run, sleeping the M until there is one.
@@ -566,7 +594,7 @@ static G *findrunnable(void)
 {
 	P *p;
 	G *g;
-	bool spun = false;         // idlespin found work (a stale runnext?)
+	int spun = LookQuiet;   // what idlespin found, for the next steal
 
 top:
 	if (rt_load32(&rt_sched.gcwaiting) != 0) {
@@ -593,7 +621,9 @@ top:
 	}
 	// A spinning M leaves a fresh runnext alone (see idlespin), unless
 	// idlespin found it stale.
-	if ((g = stealwork(p, !rt_m->spinning || spun)) != NULL)
+	g = stealwork(p, !rt_m->spinning || spun == LookNext);
+	spun = LookQuiet;
+	if (g != NULL)
 		return g;
 
 	// Nothing: give up the P, then look once more before sleeping, so
@@ -607,7 +637,7 @@ top:
 	rt_m->p = NULL;
 	pidleput(p);            // and this M goes back to its own cache
 	rt_unlock(&rt_sched.lock);
-	if ((spun = idlespin())) {
+	if ((spun = idlespin()) != LookQuiet) {
 		rt_lock(&rt_sched.lock);
 		p = pidleget();
 		rt_unlock(&rt_sched.lock);
@@ -617,7 +647,7 @@ top:
 		}
 	}
 	stopspinning();
-	if (anywork()) {
+	if (lastlook()) {
 		rt_lock(&rt_sched.lock);
 		p = pidleget();
 		rt_unlock(&rt_sched.lock);
