@@ -177,11 +177,9 @@ uintptr rt_stealnext(P *victim)
 
 	if (rt_loadp(&victim->runnext) == 0 || !rt_cas32(&victim->stealing, 0, 1))
 		return 0;
-	if (rt_sched.asymfence && rt_membarrier(MembarrierPrivateExpedited) != 0) {
-		rt_store32(&victim->stealing, 0);       // no barrier: no steal
-		return 0;
-	}
-	if (!rt_sched.asymfence || rt_load32(&victim->taking) == 0) {
+	// No steal while the owner is taking, nor without the barrier.
+	if (!rt_sched.asymfence || (rt_membarrier(MembarrierPrivateExpedited) == 0 &&
+	    rt_load32(&victim->taking) == 0)) {
 		next = rt_loadp(&victim->runnext);
 		if (next != 0 && !rt_casp(&victim->runnext, next, 0))
 			next = 0;
@@ -545,7 +543,6 @@ static int idlespin(void)
 	uint32 n = rt_sched.nprocs;
 	int64 start;
 	bool first = true;
-
 	int r;
 
 	if (!rt_m->spinning) {

@@ -139,7 +139,23 @@ static void parker(void *arg)
 	rt_lock(&handoff);
 	sleeper = rt_getg();
 	rt_park("test handoff", &handoff);      // unlocks once off its stack
-	received = rt_getg()->param;
+	rt_storep((uintptr *)&received, (uintptr)rt_getg()->param);
+}
+
+// parkone starts a parker and waits until it has parked, and returns
+// holding handoff, so that nothing readies it before the caller does.
+static void parkone(void)
+{
+	received = NULL;
+	sleeper = NULL;
+	gort_go(parker, NULL);
+	for (;;) {
+		rt_lock(&handoff);
+		if (sleeper != NULL && sleeper->status == Gwaiting)
+			return;
+		rt_unlock(&handoff);
+		gort_yield();
+	}
 }
 
 static void parkmain(void *arg)
@@ -147,16 +163,7 @@ static void parkmain(void *arg)
 	int round;
 
 	for (round = 0; round < 200; round++) {
-		received = NULL;
-		sleeper = NULL;
-		gort_go(parker, NULL);
-		for (;;) {              // wait until it has parked
-			rt_lock(&handoff);
-			if (sleeper != NULL && sleeper->status == Gwaiting)
-				break;
-			rt_unlock(&handoff);
-			gort_yield();
-		}
+		parkone();
 		rt_ready(sleeper, &handoff);
 		rt_unlock(&handoff);
 		while (received == NULL)
@@ -181,36 +188,18 @@ END_TEST
 // million turns (one or two of idlespin's looks); the bound, 2^31, leaves
 // a margin of thousands for slow machines, and half the rounds reached it
 // when a spinning M could not take a stale runnext.
-static uint32 wokeup;
-
-static void wakee(void *arg)
-{
-	rt_lock(&handoff);
-	sleeper = rt_getg();
-	rt_park("test wakee", &handoff);
-	rt_store32(&wokeup, 1);
-}
-
 static void busymain(void *arg)
 {
 	uint64 spins;
 	int round;
 
 	for (round = 0; round < 20; round++) {
-		rt_store32(&wokeup, 0);
-		sleeper = NULL;
-		gort_go(wakee, NULL);
-		for (;;) {
-			rt_lock(&handoff);
-			if (sleeper != NULL && sleeper->status == Gwaiting)
-				break;
-			rt_unlock(&handoff);
-			gort_yield();
-		}
-		rt_ready(sleeper, NULL);
+		parkone();
+		rt_ready(sleeper, &handoff);
 		rt_unlock(&handoff);
-		for (spins = 0; rt_load32(&wokeup) == 0; spins++)   // no calls:
-			RTCHECK(spins < (uint64)1 << 31);       // not preemptible
+		for (spins = 0; rt_loadp((uintptr *)&received) == 0; spins++)
+			RTCHECK(spins < (uint64)1 << 31);       // no calls: not
+							//   preemptible
 	}
 }
 
