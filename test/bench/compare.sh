@@ -6,6 +6,7 @@
 #
 #   test/bench/compare.sh [BUILD_DIR]        (default: build)
 #   RUNS=5 ONLY='ctxswitch' ANCHORS=../shared/bench-anchors test/bench/compare.sh
+#   SETTLE_MB=0 test/bench/compare.sh     (no settling: see below)
 #
 # A benchmark that runs on one P runs pinned, with its anchor, to one CPU
 # (the first this script may use; PIN=N picks another, PIN=none pins
@@ -24,6 +25,7 @@ RUNS=${RUNS:-5}
 ONLY=${ONLY:-.}
 ANCHORS=${ANCHORS:-../shared/bench-anchors}
 PIN=${PIN:-$(taskset -pc $$ | sed 's/.*: *//; s/[-,].*//')}
+SETTLE_MB=${SETTLE_MB:-3072}    # more than any program's peak (Go's spawn1m: 2.6 GB)
 [ -d "$ANCHORS" ] || { echo "no anchors at $ANCHORS (set ANCHORS)"; exit 1; }
 ninja -C "$build" >/dev/null
 
@@ -107,9 +109,15 @@ for row in "${pairs[@]}"; do
 	fi
 done
 
+# Every program starts with SETTLE_MB of memory just freed (settle.c:
+# this machine's host takes back memory that stays free for a couple of
+# seconds, and the first touch of such memory is slow).  SETTLE_MB=0
+# runs without, as before: then each program's start depends on what ran
+# before it.
 log="$work/bench.log"
 for round in $(seq 1 "$RUNS"); do
 	for key in "${!cmds[@]}"; do
+		[ "$SETTLE_MB" = 0 ] || "$build/test/bench/bench-settle" "$SETTLE_MB"
 		${cmds[$key]} | grep '^BENCH ' >>"$log" || echo "# $key failed in round $round"
 	done
 done
@@ -135,4 +143,4 @@ for row in "${pairs[@]}"; do
 	[ "$g" != NA ] && [ "$a" != NA ] && r=$(awk -v g="$g" -v a="$a" 'BEGIN { printf "%.2fx", g / a }')
 	printf '%-14s %-10s %12s %12s  %-28s %s\n' "$gname" "$gmetric" "$g" "$a" "$aname/$aimpl" "$r"
 done
-echo "(median of $RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus, one-P benchmarks pinned: $PIN)"
+echo "(median of $RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus, one-P benchmarks pinned: $PIN, settled: $SETTLE_MB MB)"
