@@ -289,7 +289,12 @@ M *rt_allocm(void)
 	return m;
 }
 
-void rt_onsystemstack(void (*fn)(void *), void *arg)
+// NOSPLIT: the point is to leave the goroutine's stack, so getting there
+// must not grow it.  This frame and rt_systemstack's pushes, under a
+// caller's unchecked small frame, stay inside NOSPLIT_BUDGET on every
+// arch; the callers are the ways into deep runtime work (a span for an
+// MCache, pages from the heap), reached from any depth.
+NOSPLIT void rt_onsystemstack(void (*fn)(void *), void *arg)
 {
 	if (rt_m == NULL || rt_getlimit() == 0)
 		fn(arg);

@@ -175,6 +175,51 @@ START_TEST(first_segments_share_spans_and_give_them_back)
 }
 END_TEST
 
+// ---- the allocator's slow path leaves the goroutine's stack ----
+
+// Objects of four size classes, each class enough for three spans or
+// more, so that every class takes new spans (smallallocslow) several
+// times, 1 KB objects that take handoutrest's way (a slot to clear, bits
+// that take a loop), and large objects (their own spans, zeroed by
+// memset): paths far deeper than a first segment has room for.
+static const uintptr allocsizes[] = {16, 48, 176, 1024, 40000};
+enum { AllocBytes = 3 * (1 << 15) };
+static uintptr allocated;
+
+static void allocmany(void *arg)
+{
+	uintptr i, j, n;
+	void *p;
+
+	for (i = 0; i < nelem(allocsizes); i++)
+		for (n = 0, j = 0; j < AllocBytes / allocsizes[i]; j++) {
+			p = rt_mallocgc(allocsizes[i], 0, NULL);
+			n += p != NULL;
+		}
+	allocated = n;
+}
+
+START_TEST(allocating_through_the_slow_paths_keeps_to_the_first_segment)
+{
+	StackCensus c0, c1;
+
+	rtcheck_bootonce();
+	rt_stack_census(&c0);
+	first = rt_stackalloc(StackFirst);
+	rt_gobuf_init(&ctx, rt_segment_top(first), allocmany, NULL, back);
+	ctx.limit = rt_segment_limit(first);
+	rt_switch(&mainctx, &ctx);
+	rt_stack_census(&c1);
+	ck_assert_uint_eq(allocated, AllocBytes / allocsizes[nelem(allocsizes) - 1]);
+	// No split: the slow paths ran on the M's system stack.  (Before, a
+	// goroutine split there and kept the 8 KB child for the rest of its
+	// life.)
+	ck_assert_ptr_null(first->next);
+	ck_assert_uint_eq(c1.slowsplits, c0.slowsplits);
+	rt_stackfree(first);
+}
+END_TEST
+
 // ---- calls into C from deep in small segments ----
 
 static int cmplong(const void *a, const void *b)
@@ -635,6 +680,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, a_second_recursion_reuses_the_segments);
 	tcase_add_test(tc, recursion_from_a_first_segment_grows_through_splits);
 	tcase_add_test(tc, first_segments_share_spans_and_give_them_back);
+	tcase_add_test(tc, allocating_through_the_slow_paths_keeps_to_the_first_segment);
 	tcase_add_test(tc, libc_calls_deep_in_small_segments_are_safe);
 	tcase_add_test(tc, calls_into_c_go_through_gates_and_calls_into_gort_do_not);
 	tcase_add_test(tc, a_c_call_from_a_goroutines_first_frame_gets_its_arguments);
