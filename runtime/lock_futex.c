@@ -1,13 +1,35 @@
 // lock_futex.c: Lock and Note on Linux futexes.  See docs/os.md.
 //
-// Lock word (Lock.key):
-//   0  unlocked
-//   1  locked, nobody sleeping on it
-//   2  locked, and a thread may be sleeping in futex_wait: unlock must wake
-// The fast path is one compare-and-swap 0->1.  A contended locker spins a
-// little (the holder is usually about to let go), then sets 2 and sleeps;
-// whoever takes the lock from the slow path keeps it at 2, so a wakeup is
-// never lost, at the price of an occasional futex_wake nobody needed.
+// Lock words:
+//   key       0 unlocked, 1 locked
+//   sleepers  threads in the sleeping part of the slow path
+// The fast path takes the lock with one compare-and-swap 0->1, and lets
+// go with a plain store of 0: no second locked instruction, which in a
+// channel round trip (four locks and unlocks) was a tenth of the time.
+// A contended locker spins a little (the holder is usually about to let
+// go), then counts itself in sleepers and sleeps in futex_wait while key
+// is 1; an unlock that finds sleepers wakes one.
+//
+// That is Dekker's pattern, and it needs store->load order on both
+// sides: the unlocker stores key and then loads sleepers, the sleeper
+// adds to sleepers and then (in the kernel) loads key.  If each side
+// could miss the other's store, the sleeper would sleep on a free lock
+// with nobody to wake it.  The sleeper's add is a locked instruction, a
+// full barrier.  The unlocker's store and load would need one too (on
+// x86 a load may pass an earlier store), and that is the locked
+// instruction the plain store saved.  So the sleeper pays for both,
+// with membarrier(PRIVATE_EXPEDITED) after its add: every running thread
+// of the process takes a full barrier before it returns.  An unlocker
+// whose load came before that barrier had made its store before it too,
+// and the barrier makes the store visible, so the kernel's load sees 0
+// and the sleeper does not sleep; one whose load came after sees the
+// sleeper.  A holder that took the lock after the add took it with a
+// locked instruction and sees the add anyway.  Sleeping costs one
+// membarrier more (tens of microseconds here, against the futex calls'
+// few), and locks are slept on rarely: a few thousand times in a
+// ten-second binarytrees, mostly by the collector's helpers.  Where
+// membarrier is missing (rt_sched.asymfence false) the unlock stores
+// with an exchange, a full barrier, and the sleeper makes no call.
 //
 // Note word (Note.key):
 //   0  not yet woken (rt_noteclear)
@@ -15,6 +37,7 @@
 // A Note is one-shot: one sleeper, one wakeup, then clear it before reuse.
 #include "runtime.h"
 #include "atomic.h"
+#include "proc.h"
 
 // rt_lock, rt_unlock and what they call do not split: the runtime holds
 // locks on goroutine stacks, and a split needs the heap, whose lock must
@@ -62,8 +85,12 @@ static NOINLINE NOSPLIT void lockslow(Lock *l)
 			return;
 		rt_procyield(SpinPause);
 	}
-	while (rt_xchg32(&l->key, 2) != 0)
-		futexsleep(&l->key, 2, -1);
+	rt_xadd32(&l->sleepers, 1);
+	if (rt_sched.asymfence && rt_membarrier(MembarrierPrivateExpedited) != 0)
+		rt_throw("membarrier failed");
+	while (rt_xchg32(&l->key, 1) != 0)
+		futexsleep(&l->key, 1, -1);
+	rt_xadd32(&l->sleepers, -1);
 }
 
 NOSPLIT void rt_lock(Lock *l)
@@ -74,12 +101,15 @@ NOSPLIT void rt_lock(Lock *l)
 
 NOSPLIT void rt_unlock(Lock *l)
 {
-	uint32 v;
-
-	v = rt_xchg32(&l->key, 0);
-	if (v == 0)
+	if (rt_load32(&l->key) == 0)
 		rt_throw("unlock of unlocked lock");
-	if (v == 2)
+	if (rt_sched.asymfence) {
+		rt_store32(&l->key, 0);
+		rt_compilerfence();     // the sleeper's membarrier orders the two
+	} else {
+		rt_xchg32(&l->key, 0);
+	}
+	if (rt_load32(&l->sleepers) != 0)
 		futexwakeup(&l->key, 1);
 }
 

@@ -74,8 +74,9 @@ NOSPLIT int32 rt_futex(uint32 *addr, int32 op, uint32 val, const Timespec *ts)
 
 // rt_membarrier: with MembarrierPrivateExpedited, every running thread of
 // this process executes a full memory barrier before the call returns
-// (after MembarrierRegisterPrivateExpedited, once).
-int32 rt_membarrier(int32 cmd)
+// (after MembarrierRegisterPrivateExpedited, once).  NOSPLIT: a locker
+// about to sleep calls it (lock_futex.c), and locks do not split.
+NOSPLIT int32 rt_membarrier(int32 cmd)
 {
 	return SYS(NR_membarrier, cmd, 0, 0, 0, 0, 0);
 }

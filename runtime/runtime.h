@@ -71,7 +71,7 @@ typedef struct Gobuf {
 // Lock is a mutex for the runtime's own data (never held across a switch
 // of goroutines).  Note is a one-shot event: one thread sleeps until
 // another wakes it.  Both sit on futexes; lock_futex.c documents the words.
-typedef struct Lock { uint32 key; } Lock;
+typedef struct Lock { uint32 key, sleepers; } Lock;     // lock_futex.c
 typedef struct Note { uint32 key; } Note;
 
 // M is an OS thread that runs goroutines.  For now it holds what the
