@@ -23,8 +23,12 @@
 // whose load came before that barrier had made its store before it too,
 // and the barrier makes the store visible, so the kernel's load sees 0
 // and the sleeper does not sleep; one whose load came after sees the
-// sleeper.  A holder that took the lock after the add took it with a
-// locked instruction and sees the add anyway.  Sleeping costs one
+// sleeper.  A sleeper woken in vain (another thread took the lock
+// first) sleeps again without a second membarrier: it is still counted,
+// and every unlock after its first one comes after that barrier.  Both
+// sides must agree on the mode: rt_boot sets rt_sched.asymfence before
+// main, when no other thread exists, and nothing changes it after (but
+// tests, between their threads).  Sleeping costs one
 // membarrier more (tens of microseconds here, against the futex calls'
 // few), and locks are slept on rarely: a few thousand times in a
 // ten-second binarytrees, mostly by the collector's helpers.  Where
@@ -39,7 +43,8 @@
 #include "atomic.h"
 #include "proc.h"
 
-// rt_lock, rt_unlock and what they call do not split: the runtime holds
+// rt_lock, rt_unlock and what they call do not split (but for the
+// throws of a fatal error, which end the process): the runtime holds
 // locks on goroutine stacks, and a split needs the heap, whose lock must
 // never be wanted by a split taken while it is held (mheap.c).  Their
 // frames are small; they run in the red zone when they must.
@@ -86,7 +91,7 @@ static NOINLINE NOSPLIT void lockslow(Lock *l)
 		rt_procyield(SpinPause);
 	}
 	rt_xadd32(&l->sleepers, 1);
-	if (rt_sched.asymfence && rt_membarrier(MembarrierPrivateExpedited) != 0)
+	if (rt_load32(&rt_sched.asymfence) && rt_membarrier(MembarrierPrivateExpedited) != 0)
 		rt_throw("membarrier failed");
 	while (rt_xchg32(&l->key, 1) != 0)
 		futexsleep(&l->key, 1, -1);
@@ -103,7 +108,7 @@ NOSPLIT void rt_unlock(Lock *l)
 {
 	if (rt_load32(&l->key) == 0)
 		rt_throw("unlock of unlocked lock");
-	if (rt_sched.asymfence) {
+	if (rt_load32(&rt_sched.asymfence)) {
 		rt_store32(&l->key, 0);
 		rt_compilerfence();     // the sleeper's membarrier orders the two
 	} else {

@@ -29,18 +29,26 @@ static inline MCache *mcache(void)
 	return rt_m->mcache;
 }
 
-static NORETURN void outofmemory(uintptr size)
+static void outofmemory0(void *arg)
 {
 	MHeap *h = &rt_mheap;
 
 	rt_prints("runtime: out of memory: cannot allocate ");
-	rt_printuint(size);
+	rt_printuint(*(uintptr *)arg);
 	rt_prints("-byte block (");
 	rt_printuint((uintptr)(h->arena_used - h->arena_start));
 	rt_prints(" of ");
 	rt_printuint((uintptr)(h->arena_end - h->arena_start));
 	rt_prints(" arena bytes in use)\n");
 	rt_throw("out of memory");
+}
+
+// outofmemory reports on the system stack: printing from a goroutine's
+// stack may split, and a split would ask the exhausted heap for a segment.
+static NORETURN void outofmemory(uintptr size)
+{
+	rt_onsystemstack(outofmemory0, &size);
+	__builtin_unreachable();
 }
 
 // Runs of bytes up to this long are written by loops here, longer ones by

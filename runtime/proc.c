@@ -1526,7 +1526,6 @@ void rt_schedinit(void)
 		rt_sched.allp[i] = p;
 	}
 	rt_sched.nm = 1;                // this thread
-	rt_sched.asymfence = rt_membarrier(MembarrierRegisterPrivateExpedited) == 0;
 	rt_sched.allm = rt_m;
 	rt_sched.starttime = rt_nanotime();
 	for (i = n; i-- > 1;)

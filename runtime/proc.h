@@ -147,7 +147,7 @@ typedef struct Sched {
 	uint32  nm;                     // Ms made
 	uint32  nmspinning;             // Ms looking for work (proc.c: idlespin)
 	uint32  nprocs;                 // Ps
-	bool    asymfence;              // membarrier works (proc.c: rt_takenext)
+	uint32  asymfence;              // membarrier works (set by rt_boot; proc.c: rt_takenext)
 	uint64  goidgen;
 	G       *allg;                  // every G ever made
 	uint32  ngoroutines;            // with the Ps' ngo: not dead (atomic)

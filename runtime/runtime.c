@@ -10,7 +10,9 @@
 //      thread's stack is a system stack on which split checks never fire,
 //      and its signal stack;
 //   5. the heap (whose size classes the defer pools are checked against,
-//      panic.h), the C-call gates, and the fault handlers (signal_linux.c).
+//      panic.h), membarrier's registration (locks and run queues take
+//      their mode from it, so it comes before any other thread), the
+//      C-call gates, and the fault handlers (signal_linux.c).
 // The offsets the assembly uses are checked here at compile time.
 #include <stdlib.h>
 
@@ -20,6 +22,7 @@
 #include "stack.h"
 #include "malloc.h"
 #include "panic.h"
+#include "proc.h"
 
 _Static_assert(offsetof(Gobuf, sp) == GOBUF_SP, "asm.h GOBUF_SP");
 _Static_assert(offsetof(Gobuf, limit) == GOBUF_LIMIT, "asm.h GOBUF_LIMIT");
@@ -331,6 +334,9 @@ void rt_boot(int argc, char **argv, char **envp)
 	rt_mallocinit();
 	rt_deferpool_check();
 	rt_minit();
+	// Before any other thread: locks and the run queues read it, and
+	// both sides of each must agree (lock_futex.c, proc.c rt_takenext).
+	rt_store32(&rt_sched.asymfence, rt_membarrier(MembarrierRegisterPrivateExpedited) == 0);
 	rt_cgate_init();
 	rt_siginit();
 	if (rt_knobs.maxstack > 0)

@@ -1,5 +1,6 @@
 // test-lock: Lock and Note between real threads, under contention.
 #include <pthread.h>
+#include <stdio.h>
 
 #include "rtcheck.h"
 #include "runtime.h"
@@ -97,8 +98,13 @@ static void handover(bool asymfence)
 START_TEST(a_thread_sleeping_on_a_lock_is_woken_by_its_unlock)
 {
 	handover(false);
-	// The unlock by a plain store, where membarrier orders it.
-	handover(rt_membarrier(MembarrierRegisterPrivateExpedited) == 0);
+	// The unlock by a plain store, where membarrier orders it.  Every
+	// kernel and qemu-user this runs on has it; where one did not, only
+	// the exchange would be tested, and the test says so.
+	if (rt_membarrier(MembarrierRegisterPrivateExpedited) == 0)
+		handover(true);
+	else
+		fprintf(stderr, "membarrier unavailable: the plain-store unlock was not tested\n");
 }
 END_TEST
 
