@@ -91,8 +91,7 @@ static NOINLINE NOSPLIT void lockslow(Lock *l)
 		rt_procyield(SpinPause);
 	}
 	rt_xadd32(&l->sleepers, 1);
-	if (rt_load32(&rt_sched.asymfence) && rt_membarrier(MembarrierPrivateExpedited) != 0)
-		rt_throw("membarrier failed");
+	rt_fenceothers();
 	while (rt_xchg32(&l->key, 1) != 0)
 		futexsleep(&l->key, 1, -1);
 	rt_xadd32(&l->sleepers, -1);

@@ -141,6 +141,18 @@ static void runqput(P *p, G *g, bool next)
 // compare-and-swap.  A channel round trip on two Ps makes two takes: it
 // took about 120 ns with compare-and-swap, 105-111 so (docs/scheduler.md).
 
+// rt_fenceothers makes every running thread of the process execute a
+// full barrier, where membarrier works (asymfence): the heavy side of the
+// asymmetric protocols (lastlook below, a locker about to sleep in
+// lock_futex.c).  A membarrier that worked at boot and fails now is the
+// kernel taking back what it granted: fatal, since the light sides go on
+// counting on it.  NOSPLIT: locks call it.
+NOSPLIT void rt_fenceothers(void)
+{
+	if (rt_load32(&rt_sched.asymfence) && rt_membarrier(MembarrierPrivateExpedited) != 0)
+		rt_throw("membarrier failed");
+}
+
 // rt_takenext empties p's runnext and returns what it held.  Owner only.
 uintptr rt_takenext(P *p)
 {
@@ -575,14 +587,11 @@ static int idlespin(void)
 // a full barrier must separate each side's store from its loads.  The
 // readier, at every ready, gets it for nothing: membarrier here makes
 // every running thread execute one (docs/scheduler.md), once a sleep.
-// Without membarrier, wakep fences itself.  A membarrier that worked at
-// start and fails now is the kernel taking back what it granted: fatal,
-// since readies would go on counting on it.
+// Without membarrier, wakep fences itself.
 static bool lastlook(void)
 {
-	if (rt_sched.nprocs > 1 && rt_sched.asymfence &&
-	    rt_membarrier(MembarrierPrivateExpedited) != 0)
-		rt_throw("membarrier failed");
+	if (rt_sched.nprocs > 1)
+		rt_fenceothers();
 	return anywork();
 }
 

@@ -173,6 +173,7 @@ NORETURN void rt_goexit(void);
 void    rt_park(const char *reason, Lock *unlock);
 void    rt_parkf(const char *reason, void (*unlockf)(void *), void *arg);
 void    rt_ready(G *g, void *param);
+void    rt_fenceothers(void);       // a barrier in every running thread
 uintptr rt_takenext(P *p);          // runnext taken by its P's owner,
 uintptr rt_stealnext(P *victim);    //   and by a thief (proc.c)
 G      *rt_getg(void);

@@ -36,10 +36,11 @@ static void back(void)
 	rt_gogo(&mainctx);
 }
 
-// runonsize runs fn(arg) as a context on a fresh first segment of size
-// bytes and frees the segment chain afterwards; runon, on StackMin (the
-// tests that fill a frame to a segment's edge are written for it).
-static void runonsize(void (*fn)(void *), void *arg, uintptr size)
+// runonkeep runs fn(arg) as a context on a fresh first segment of size
+// bytes (first) and leaves the chain for the caller to look at and free;
+// runonsize frees it at once; runon runs on StackMin (the tests that fill
+// a frame to a segment's edge are written for it).
+static void runonkeep(void (*fn)(void *), void *arg, uintptr size)
 {
 	rtcheck_bootonce();
 	first = rt_stackalloc(size);
@@ -47,6 +48,11 @@ static void runonsize(void (*fn)(void *), void *arg, uintptr size)
 	rt_gobuf_init(&ctx, rt_segment_top(first), fn, arg, back);
 	ctx.limit = rt_segment_limit(first);
 	rt_switch(&mainctx, &ctx);
+}
+
+static void runonsize(void (*fn)(void *), void *arg, uintptr size)
+{
+	runonkeep(fn, arg, size);
 	rt_stackfree(first);
 }
 
@@ -203,10 +209,7 @@ START_TEST(allocating_through_the_slow_paths_keeps_to_the_first_segment)
 
 	rtcheck_bootonce();
 	rt_stack_census(&c0);
-	first = rt_stackalloc(StackFirst);
-	rt_gobuf_init(&ctx, rt_segment_top(first), allocmany, NULL, back);
-	ctx.limit = rt_segment_limit(first);
-	rt_switch(&mainctx, &ctx);
+	runonkeep(allocmany, NULL, StackFirst);
 	rt_stack_census(&c1);
 	for (want = 0, i = 0; i < nelem(allocsizes); i++)
 		want += AllocBytes / allocsizes[i];
