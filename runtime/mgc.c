@@ -491,7 +491,9 @@ static void scang(Worker *w, G *g)
 	uintptr sp;
 	Segment *s, *parent;
 
-	if (status == Gdead || status == Gidle)
+	// A goroutine that has not yet run has no stack: its function and
+	// argument are in its G, which is a heap object like any other.
+	if (status == Gdead || status == Gidle || g->stack == NULL)
 		return;
 	sp = status == Gsyscall ? g->syscallsp : g->sched.sp;
 	s = rt_stack_find(g->stack, sp);

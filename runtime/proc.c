@@ -667,10 +667,14 @@ top:
 	goto top;
 }
 
+static void startstack(G *g);
+
 // execute makes g the M's running goroutine and returns the context to
 // switch into: rt_mcall's functions return it, for rt_mcall to load.
 static Gobuf *execute(G *g)
 {
+	if (g->stack == NULL)
+		startstack(g);
 	g->status = Grunning;
 	g->m = rt_m;
 	rt_m->curg = g;
@@ -806,16 +810,28 @@ static void allgadd(G *g)
 
 static G *malg(void)
 {
-	G *g;
+	G *g = rt_mallocgc(sizeof(G), 0, &gtype);
 
-	g = rt_mallocgc(sizeof(G), 0, &gtype);
-
-	// The first G made is the main goroutine, which starts on StackMin:
-	// it is one, and a program's deep work usually runs on it, so it
-	// splits less.
-	g->stack = rt_stackalloc(rt_sched.goidgen == 0 ? StackMin : StackFirst);
 	allgadd(g);
 	return g;
+}
+
+static void mainwrap(void *arg);
+
+// startstack gives a goroutine about to run for the first time its first
+// segment, from this M's cache, and the context that enters fn(arg) on
+// it.  A goroutine has no stack until then, and gives it back when it
+// ends: a program that makes goroutines faster than it runs them (a tree
+// of them, a burst of work items) holds a G for each waiting one, not a
+// stack, and the segment an ending goroutine leaves is the next one a
+// starting goroutine takes, still in the cache.  The main goroutine
+// starts on StackMin: it is one, and a program's deep work usually runs
+// on it, so it splits less.
+static void startstack(G *g)
+{
+	g->stack = rt_stackalloc(g->fn == mainwrap ? StackMin : StackFirst);
+	rt_gobuf_init(&g->sched, rt_segment_top(g->stack), gostart, g, goexittramp);
+	g->sched.limit = rt_segment_limit(g->stack);
 }
 
 // rt_newproc makes a goroutine running fn(arg) and makes it runnable.
@@ -835,8 +851,6 @@ G *rt_newproc(void (*fn)(void *), void *arg)
 	g->waitreason = NULL;
 	g->defer = NULL;
 	g->panic = NULL;
-	rt_gobuf_init(&g->sched, rt_segment_top(g->stack), gostart, g, goexittramp);
-	g->sched.limit = rt_segment_limit(g->stack);
 	g->system = false;
 	if (p->goidnext == p->goidend) {
 		rt_lock(&rt_sched.lock);
@@ -863,16 +877,11 @@ static Gobuf *goexit0(void *arg)
 	g->arg = NULL;
 	g->param = NULL;
 	// A goroutine may end deep in its stack (gort_goexit): the segments
-	// it leaves go back as the returns would have given them.  Keep the
-	// first segment; the rest of the chain goes back now.
+	// it leaves go back as the returns would have given them, then the
+	// rest of the chain, first segment and all (startstack).
 	rt_stack_unwind(rt_stack_find(g->stack, g->sched.sp), g->stack);
-	if (g->stack->next != NULL) {
-		Segment *rest = g->stack->next;
-
-		g->stack->next = NULL;
-		rest->prev = NULL;
-		rt_stackfree(rest);
-	}
+	rt_stackfree(g->stack);
+	g->stack = NULL;
 	if (!g->system)
 		rt_store32(&rt_m->p->ngo, rt_m->p->ngo - 1);
 	g->system = false;
@@ -1087,7 +1096,10 @@ void rt_printgoroutines(G *except)
 		rt_prints(g->status == Gwaiting && g->waitreason != NULL ?
 			g->waitreason : names[g->status]);
 		rt_prints("]:\n");
-		if (g->status != Grunning && g->status != Gsyscall &&
+		if (g->stack == NULL && rt_knobs.traceback > TracebackNone) {
+			rt_printpc((uintptr)g->fn);
+			rt_prints("\n\tnot yet started\n");
+		} else if (g->status != Grunning && g->status != Gsyscall &&
 		    rt_knobs.traceback > TracebackNone)
 			rt_tracebackg(*(uintptr *)(g->sched.sp + GOBUF_PC_OFFSET),
 				*(uintptr *)(g->sched.sp + GOBUF_FP_OFFSET),

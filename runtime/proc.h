@@ -6,9 +6,9 @@
 // os_linux.c), so at most that many goroutines run at once,
 // however many threads exist.
 //
-//   G  a goroutine: a stack (a chain of segments, stack.h), a saved context
-//      (Gobuf), a status.  Dead Gs, stack and all, wait on their P's free
-//      list for the next spawn.
+//   G  a goroutine: a stack (a chain of segments, stack.h) from when it
+//      first runs until it ends, a saved context (Gobuf), a status.  Dead
+//      Gs, without stacks, wait on their P's free list for the next spawn.
 //   M  a pthread.  A goroutine that stops goes to the M's own thread stack
 //      (g0) with rt_mcall, which starts g0's stack afresh each time, runs
 //      schedule() there and switches into the goroutine schedule returns.
@@ -19,18 +19,20 @@
 //      runnext updates are plain stores.)
 //
 // The life of a goroutine:
-//   1. gort_go(fn, arg): take a dead G (or make one, with a StackFirst
-//      segment), set it to run fn(arg), put it in runnext of this P, and
-//      wake an idle P if there is one (wakep).
+//   1. gort_go(fn, arg): take a dead G (or make one), note fn(arg) in
+//      it, put it in runnext of this P, and wake an idle P if there is
+//      one (wakep).  It has no stack yet.
 //   2. schedule() on some M picks it: runnext, the local ring, every 61st
 //      time the global queue first (fairness), then the global queue,
-//      then a steal of half the ring of a P picked at random.
+//      then a steal of half the ring of a P picked at random.  The first
+//      time, the M gives it a StackFirst segment from its cache and aims
+//      its context at fn(arg) (startstack).
 //   3. It runs until it yields (back of the global queue), parks (waiting
 //      for something: channel, sleep...), or returns.
 //   4. Parked, it is Gwaiting; rt_ready puts it back in the runnext of the
 //      P that readied it.
-//   5. Returned, it is Gdead: its stack chain goes back to the first
-//      segment, and the G to its P's free list.
+//   5. Returned, it is Gdead: its stack chain goes back to the M's
+//      cache, and the G to its P's free list.
 //
 // An M that finds nothing to run gives up its P (idle list) and sleeps on
 // its note; wakep hands an idle P to an idle M (or a new M) when work
@@ -78,7 +80,7 @@ enum {                  // G.status
 
 struct G {
 	Gobuf   sched;          // the saved context while not running
-	Segment *stack;         // the first segment of its stack
+	Segment *stack;         // the first segment of its stack; NULL before it runs
 	uint64  goid;
 	uint32  status;
 	const char *waitreason;

@@ -287,6 +287,7 @@ M *rt_allocm(void)
 	m->sysstacktop = m->sysstack + SysStackSize;
 	rt_valgrind_stack_register(m->sysstack, m->sysstacktop);
 	m->segcache = m + 1;
+	rt_segcache_init(m->segcache);
 	m->mcache = m->ownmcache = rt_mcache_new();
 	m->id = rt_xadd32(&nextid, 1) - 1;
 	return m;

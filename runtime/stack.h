@@ -56,9 +56,10 @@
 //      stays cached until the goroutine exits (Go, likewise, keeps a grown
 //      stack until a collection shrinks it; the collector will trim chains).
 //
-// Where a goroutine's stack comes from: rt_stackalloc takes a first
-// segment of StackFirst bytes from the M's cache (free lists by size
-// class, up to StackCacheMax bytes), refilled from the heap.  A segment of
+// Where a goroutine's stack comes from: when it first runs,
+// rt_stackalloc takes a first segment of StackFirst bytes from the M's
+// cache (free lists by size class, up to StackCacheMax bytes), refilled
+// from the heap; when it ends, the chain goes back to the cache.  A segment of
 // a page or more is a span of its own in the MSpanStack state, so the
 // arena's budget covers stacks too, and freed stacks reach the scavenger.
 // A smaller one (the first segments, 1 KB: half of Go's first stack, as a
@@ -66,8 +67,9 @@
 // MSpanStack span shared by pieces of its size: a locked pool per size
 // keeps the spans that have a free piece, each with its free pieces on
 // the span's free list, and gives a span back to the heap when its last
-// piece comes back.  A split never makes a segment smaller than StackMin,
-// so it never needs the pool.
+// piece comes back; a cache takes pieces from the pool and gives them
+// back 32 at a time, under one take of its lock.  A split never makes a
+// segment smaller than StackMin, so it never needs the pool.
 // rt_stackfree returns a whole chain.  Every segment is registered with
 // valgrind.
 //
@@ -120,10 +122,20 @@ enum {
 
 // MCache of segments, one per M.  Free lists by size class, no locks: only
 // its own M touches it.
-typedef struct SegCache {
+typedef struct SegCache SegCache;
+struct SegCache {
 	Segment *free[StackCacheClasses];
 	uintptr bytes;
-} SegCache;
+	// Census counts (rt_stack_census sums them over every cache): the
+	// segments in the lists, and the segments in goroutine chains this
+	// M made less those it freed (a goroutine may end on another M, so
+	// only the sum means anything).  Each M writes its own, with plain
+	// stores: counters shared by every M were four locked additions
+	// on one cache line for each goroutine's start and end.
+	uintptr ncached;
+	intptr  nsegs, nsegbytes;
+	SegCache *alllink;      // every cache, for the census
+};
 
 // A census of stack memory, for GORT_DEBUG=stacksplit and the tests.
 typedef struct StackCensus {
@@ -135,6 +147,7 @@ typedef struct StackCensus {
 
 extern uintptr rt_maxstack;
 
+void    rt_segcache_init(SegCache *c);
 Segment *rt_stackalloc(uintptr size);
 void    rt_stackfree(Segment *first);
 uintptr rt_segment_limit(Segment *s);

@@ -766,9 +766,11 @@ enum { PaceLive = 24, PaceChunk = 64 << 10, PaceGs = 2000 };
 
 static void *pacelive[PaceLive];
 static gort_chan *pacehold;
+static uint32 pacestarted;
 
 static void paceparked(void *arg)
 {
+	rt_xadd32(&pacestarted, 1);
 	gort_chan_recv(pacehold, NULL);
 }
 
@@ -810,9 +812,12 @@ static void pacemain(void *arg)
 	paceround(200);
 	room = paceround(100);
 	pacehold = gort_chan_make(0, 0);
-	for (i = 0; i < PaceGs; i++)            // stacks to scan, 1 KB at least each
+	// Stacks to scan, 1 KB at least each: a goroutine has one from when
+	// it starts (not when it is made) until it ends.
+	for (i = 0; i < PaceGs; i++)
 		gort_go(paceparked, NULL);
-	gort_yield();
+	while (rt_load32(&pacestarted) < PaceGs)
+		gort_yield();
 	roomgs = paceround(100);
 	RTCHECK(roomgs >= room + PaceGs * 1024);
 	gort_chan_close(pacehold);

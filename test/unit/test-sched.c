@@ -333,6 +333,68 @@ START_TEST(dead_goroutines_are_reused)
 }
 END_TEST
 
+// ---- a stack from start to end ----
+
+// A goroutine gets its first segment when it first runs, not when it is
+// made, and gives it back when it ends: the goroutines a program has made
+// but not yet run hold a G each and no stack.
+enum { Waiters = 5000 };
+
+static uint32 nwaiting, nended;
+static gort_chan *waitershold;
+
+static void waiter(void *arg)
+{
+	rt_xadd32(&nwaiting, 1);
+	gort_chan_recv(waitershold, NULL);
+	rt_xadd32(&nended, 1);
+}
+
+static void stackspanmain(void *arg)
+{
+	StackCensus c0, c1, c2, c3;
+	uint32 i;
+
+	waitershold = gort_chan_make(0, 0);
+	rt_stack_census(&c0);
+	for (i = 0; i < Waiters; i++)
+		gort_go(waiter, NULL);
+	rt_stack_census(&c1);
+	RTCHECK(c1.inuse == c0.inuse);
+	while (rt_load32(&nwaiting) < Waiters)
+		gort_yield();
+	rt_stack_census(&c2);
+	RTCHECK(c2.inuse == c0.inuse + Waiters);
+	gort_chan_close(waitershold);
+	while (rt_load32(&nended) < Waiters)
+		gort_yield();
+	gort_yield();           // the last one has left its stack
+	rt_stack_census(&c3);
+	RTCHECK(c3.inuse == c0.inuse);
+}
+
+// In a dump of every goroutine, one not yet started shows its function.
+static void unstartedmain(void *arg)
+{
+	gort_go(waiter, NULL);
+	rt_printgoroutines(NULL);
+	exit(0);
+}
+
+START_TEST(a_goroutine_holds_a_stack_from_its_start_to_its_end)
+{
+	static char out[16384];
+	int st;
+
+	rtcheck_prog_ok(stackspanmain, 1);
+	st = rtcheck_prog(unstartedmain, 1, out, sizeof out);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x", st);
+	ck_assert_msg(strstr(out, "\ngoroutine 2 [runnable]:\nwaiter+0x0\n\tnot yet started\n") != NULL,
+		"%s", out);
+	ck_assert_msg(strstr(out, "\ngoroutine 1 [running]:\n") != NULL, "%s", out);
+}
+END_TEST
+
 // ---- death ----
 
 static Lock never;
@@ -557,6 +619,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, a_goroutine_readied_by_one_that_keeps_running_runs_on_an_idle_p);
 	tcase_add_test(tc, runnext_goes_to_its_owner_or_to_one_thief);
 	tcase_add_test(tc, dead_goroutines_are_reused);
+	tcase_add_test(tc, a_goroutine_holds_a_stack_from_its_start_to_its_end);
 	tcase_add_test(tc, all_goroutines_asleep_is_a_deadlock);
 	tcase_add_test(tc, gort_go_outside_a_program_says_so);
 	tcase_add_test(tc, schedtrace_prints_the_scheduler_state);
