@@ -49,6 +49,25 @@ typedef struct PoolReq {
 	Segment *list;          // linked by link
 } PoolReq;
 
+// newpoolspan makes a span of pieces of class class, without the pool's
+// lock: taking pages from the heap may mean growing it, and faulting in
+// its pages, which other Ms ending goroutines should not wait for.
+static MSpan *newpoolspan(uint32 class)
+{
+	MSpan *span = rt_mheap_alloc(StackPoolPages, MSpanStack);
+	uintptr size = (uintptr)StackFirst << class;
+
+	if (span == NULL)
+		return NULL;
+	span->elemsize = size;
+	span->nelems = (uint32)(((uintptr)StackPoolPages << PageShift) / size);
+	span->freeindex = 0;
+	span->freelist = NULL;
+	span->ninuse = 0;
+	rt_xaddp(&npoolspans, 1);
+	return span;
+}
+
 static void poolget0(void *arg)
 {
 	PoolReq *r = arg;
@@ -65,16 +84,12 @@ static void poolget0(void *arg)
 	}
 	for (got = 0; got < r->n; got++) {
 		if (rt_spanlist_empty(list)) {
-			span = rt_mheap_alloc(StackPoolPages, MSpanStack);
+			rt_unlock(&stackpool.lock);
+			span = newpoolspan(r->class);
+			rt_lock(&stackpool.lock);
 			if (span == NULL)
 				break;
-			span->elemsize = size;
-			span->nelems = (uint32)(((uintptr)StackPoolPages << PageShift) / size);
-			span->freeindex = 0;
-			span->freelist = NULL;
-			span->ninuse = 0;
 			rt_spanlist_insert(list, span);
-			rt_xaddp(&npoolspans, 1);
 		}
 		span = list->next;
 		if (span->freelist != NULL) {
@@ -92,11 +107,13 @@ static void poolget0(void *arg)
 	r->n = got;
 }
 
+// poolput0 gives pieces back; spans left empty go back to the heap after
+// the pool's lock is let go, for the same reason.
 static void poolput0(void *arg)
 {
 	PoolReq *r = arg;
 	Segment *s, *next;
-	MSpan *span;
+	MSpan *span, *empty = NULL;
 
 	rt_lock(&stackpool.lock);
 	for (s = r->list; s != NULL; s = next) {
@@ -108,11 +125,17 @@ static void poolput0(void *arg)
 		span->freelist = (byte *)s;
 		if (span->ninuse == 0) {
 			rt_spanlist_remove(span);
-			rt_xaddp(&npoolspans, -1);
-			rt_mheap_free(span);
+			span->next = empty;
+			empty = span;
 		}
 	}
 	rt_unlock(&stackpool.lock);
+	for (; empty != NULL; empty = span) {
+		span = empty->next;
+		empty->next = NULL;
+		rt_xaddp(&npoolspans, -1);
+		rt_mheap_free(empty);
+	}
 }
 
 // ---- segments and the per-M cache ----
