@@ -25,8 +25,9 @@
 //   2. schedule() on some M picks it: runnext, the local ring, every 61st
 //      time the global queue first (fairness), then the global queue,
 //      then a steal of half the ring of a P picked at random.  The first
-//      time, the M gives it a StackFirst segment from its cache and aims
-//      its context at fn(arg) (startstack).
+//      time, the M gives it a StackFirst segment from its cache (StackMin
+//      for the main goroutine) and aims its context at fn(arg)
+//      (startstack).
 //   3. It runs until it yields (back of the global queue), parks (waiting
 //      for something: channel, sleep...), or returns.
 //   4. Parked, it is Gwaiting; rt_ready puts it back in the runnext of the

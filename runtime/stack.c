@@ -40,7 +40,11 @@ static struct {
 // first segment) and end (and give it back) at the rate of channel
 // operations, on every M at once, and a lock taken for each piece was
 // contended: a million goroutines ending took 0.7 s more than with their
-// segments kept.
+// segments kept.  A cache keeps at most 2 * PoolBatch pieces of a class,
+// whatever else it holds (a budget shared with big segments could leave
+// it none to keep, and every start and end would cross the pool); when it
+// has more it gives back the older half, keeping the pieces most
+// recently freed, which the CPU's cache may still hold.
 enum { PoolBatch = 32 };
 
 typedef struct PoolReq {
@@ -87,9 +91,10 @@ static void poolget0(void *arg)
 			rt_unlock(&stackpool.lock);
 			span = newpoolspan(r->class);
 			rt_lock(&stackpool.lock);
-			if (span == NULL)
-				break;
-			rt_spanlist_insert(list, span);
+			if (span != NULL)
+				rt_spanlist_insert(list, span);
+			else if (rt_spanlist_empty(list))
+				break;  // the heap is exhausted, and nobody gave pieces back
 		}
 		span = list->next;
 		if (span->freelist != NULL) {
@@ -170,25 +175,28 @@ static void poolget(SegCache *c, uint32 class)
 
 	rt_onsystemstack(poolget0, &r);
 	c->free[class] = r.list;
+	c->n[class] = r.n;
 	rt_storep(&c->bytes, c->bytes + r.n * size);
 	rt_storep(&c->ncached, c->ncached + r.n);
 }
 
-// poolput gives a batch of c's pieces of pool class class back to the
-// pool.
+// poolput gives the pool PoolBatch of c's pieces of pool class class:
+// those after the PoolBatch most recently freed.
 static void poolput(SegCache *c, uint32 class)
 {
 	PoolReq r = {class, 0, NULL};
 	uintptr size = (uintptr)StackFirst << class;
-	Segment *last = c->free[class];
+	Segment *keep = c->free[class], *last;
+	uint32 i;
 
-	if (last == NULL)
-		return;
+	for (i = 1; i < PoolBatch; i++)
+		keep = keep->link;
+	r.list = last = keep->link;
 	for (r.n = 1; r.n < PoolBatch && last->link != NULL; r.n++)
 		last = last->link;
-	r.list = c->free[class];
-	c->free[class] = last->link;
+	keep->link = last->link;
 	last->link = NULL;
+	c->n[class] -= r.n;
 	rt_storep(&c->bytes, c->bytes - r.n * size);
 	rt_storep(&c->ncached, c->ncached - r.n);
 	rt_onsystemstack(poolput0, &r);
@@ -215,6 +223,7 @@ static Segment *segalloc(uintptr size)
 	s = class < StackCacheClasses ? c->free[class] : NULL;
 	if (s != NULL) {
 		c->free[class] = s->link;
+		c->n[class]--;
 		rt_storep(&c->bytes, c->bytes - size);
 		rt_storep(&c->ncached, c->ncached - 1);
 	} else {
@@ -256,9 +265,10 @@ static void segfree(Segment *s)
 		s->link = c->free[s->class];
 		s->oldsp = 0;
 		c->free[s->class] = s;
+		c->n[s->class]++;
 		rt_storep(&c->bytes, c->bytes + size);
 		rt_storep(&c->ncached, c->ncached + 1);
-		if (c->bytes > StackCacheMax)   // only a pool class gets here
+		if (s->class < PoolClasses && c->n[s->class] > 2 * PoolBatch)
 			poolput(c, s->class);
 		return;
 	}

@@ -59,7 +59,9 @@
 // Where a goroutine's stack comes from: when it first runs,
 // rt_stackalloc takes a first segment of StackFirst bytes from the M's
 // cache (free lists by size class, up to StackCacheMax bytes), refilled
-// from the heap; when it ends, the chain goes back to the cache.  A segment of
+// from the heap (the classes below a page: from the pool, below, a batch
+// at a time); when it ends, the chain goes back to the cache.  The main
+// goroutine's first segment is StackMin.  A segment of
 // a page or more is a span of its own in the MSpanStack state, so the
 // arena's budget covers stacks too, and freed stacks reach the scavenger.
 // A smaller one (the first segments, 1 KB: half of Go's first stack, as a
@@ -69,9 +71,10 @@
 // the span's free list, and gives a span back to the heap when its last
 // piece comes back; a cache takes pieces from the pool and gives them
 // back 32 at a time, under one take of its lock.  A split never makes a
-// segment smaller than StackMin, so it never needs the pool.
-// rt_stackfree returns a whole chain.  Every segment is registered with
-// valgrind.
+// segment smaller than StackMin (except in the exact modes, stackstress
+// and stacksplit, below), so it rarely needs the pool.
+// rt_stackfree returns a whole chain.  Every segment in use is registered
+// with valgrind; a cached one is not.
 //
 // Limits.  The chain's bytes are summed in each header (total); a split
 // that would pass rt_maxstack dies with "fatal error: stack overflow" and a
@@ -120,11 +123,14 @@ enum {
 	StackPoolPages = 4,             // heap pages a span of pieces takes
 };
 
-// MCache of segments, one per M.  Free lists by size class, no locks: only
-// its own M touches it.
+// MCache of segments, one per M.  Free lists by size class that only its
+// own M changes (the census reads its counts from other threads).  The
+// pool's classes keep at most 2 * PoolBatch pieces each (stack.c); the
+// others share StackCacheMax bytes.
 typedef struct SegCache SegCache;
 struct SegCache {
 	Segment *free[StackCacheClasses];
+	uint32  n[StackCacheClasses];   // segments in each list
 	uintptr bytes;
 	// Census counts (rt_stack_census sums them over every cache): the
 	// segments in the lists, and the segments in goroutine chains this
