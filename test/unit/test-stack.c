@@ -173,11 +173,37 @@ START_TEST(first_segments_share_spans_and_give_them_back)
 		rt_stackfree(pieces[i]);
 	rt_stack_census(&c2);
 	ck_assert_uint_eq(c2.inuse, c0.inuse);
-	// The M keeps up to StackCacheMax bytes of pieces; the spans of the
-	// rest went back to the heap.
+	// The M keeps a few dozen pieces (stack.c); the spans of the rest
+	// went back to the heap.
 	ck_assert_uint_le(c2.poolspans,
 		c0.poolspans + StackCacheMax / StackFirst / PerSpan + 1);
 	ck_assert_uint_lt(c2.poolspans, c1.poolspans / 2);
+}
+END_TEST
+
+// An M's cache keeps first segments however many big ones it holds: with
+// one budget for both, a cache full of big segments (a deep goroutine
+// ended on this M) gave every freed piece straight back to the pool, and
+// every goroutine's start and end crossed the pool's lock and the heap.
+START_TEST(a_cache_full_of_big_segments_still_keeps_first_segments)
+{
+	enum { Big = 1 << 20, NBig = StackCacheMax / Big + 4 };
+	Segment *big[NBig], *s;
+	SegCache *c;
+	int i;
+
+	rtcheck_bootonce();
+	c = rt_m->segcache;
+	for (i = 0; i < NBig; i++)
+		big[i] = rt_stackalloc(Big);
+	for (i = 0; i < NBig; i++)
+		rt_stackfree(big[i]);
+	ck_assert_uint_ge(c->bytes, StackCacheMax - Big);
+	for (i = 0; i < 100; i++) {
+		s = rt_stackalloc(StackFirst);
+		rt_stackfree(s);
+		ck_assert_msg(c->free[0] != NULL, "the piece went back to the pool (round %d)", i);
+	}
 }
 END_TEST
 
@@ -683,6 +709,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, a_second_recursion_reuses_the_segments);
 	tcase_add_test(tc, recursion_from_a_first_segment_grows_through_splits);
 	tcase_add_test(tc, first_segments_share_spans_and_give_them_back);
+	tcase_add_test(tc, a_cache_full_of_big_segments_still_keeps_first_segments);
 	tcase_add_test(tc, allocating_through_the_slow_paths_keeps_to_the_first_segment);
 	tcase_add_test(tc, libc_calls_deep_in_small_segments_are_safe);
 	tcase_add_test(tc, calls_into_c_go_through_gates_and_calls_into_gort_do_not);
