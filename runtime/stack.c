@@ -175,9 +175,8 @@ static void poolget(SegCache *c, uint32 class)
 
 	rt_onsystemstack(poolget0, &r);
 	c->free[class] = r.list;
-	c->n[class] = r.n;
+	rt_store32(&c->n[class], r.n);
 	rt_storep(&c->bytes, c->bytes + r.n * size);
-	rt_storep(&c->ncached, c->ncached + r.n);
 }
 
 // poolput gives the pool PoolBatch of c's pieces of pool class class:
@@ -196,9 +195,8 @@ static void poolput(SegCache *c, uint32 class)
 		last = last->link;
 	keep->link = last->link;
 	last->link = NULL;
-	c->n[class] -= r.n;
+	rt_store32(&c->n[class], c->n[class] - r.n);
 	rt_storep(&c->bytes, c->bytes - r.n * size);
-	rt_storep(&c->ncached, c->ncached - r.n);
 	rt_onsystemstack(poolput0, &r);
 }
 
@@ -223,9 +221,8 @@ static Segment *segalloc(uintptr size)
 	s = class < StackCacheClasses ? c->free[class] : NULL;
 	if (s != NULL) {
 		c->free[class] = s->link;
-		c->n[class]--;
+		rt_store32(&c->n[class], c->n[class] - 1);
 		rt_storep(&c->bytes, c->bytes - size);
-		rt_storep(&c->ncached, c->ncached - 1);
 	} else {
 		if (class >= PoolClasses) {
 			span = rt_mheap_alloc(size >> PageShift, MSpanStack);
@@ -265,9 +262,8 @@ static void segfree(Segment *s)
 		s->link = c->free[s->class];
 		s->oldsp = 0;
 		c->free[s->class] = s;
-		c->n[s->class]++;
+		rt_store32(&c->n[s->class], c->n[s->class] + 1);
 		rt_storep(&c->bytes, c->bytes + size);
-		rt_storep(&c->ncached, c->ncached + 1);
 		if (s->class < PoolClasses && c->n[s->class] > 2 * PoolBatch)
 			poolput(c, s->class);
 		return;
@@ -350,12 +346,14 @@ void rt_stack_census(StackCensus *c)
 {
 	SegCache *sc;
 	intptr n = 0, nbytes = 0;
+	uint32 i;
 
 	c->cached = c->cachedbytes = 0;
 	for (sc = (SegCache *)rt_loadp((uintptr *)&allcaches); sc != NULL; sc = sc->alllink) {
 		n += (intptr)rt_loadp((uintptr *)&sc->nsegs);
 		nbytes += (intptr)rt_loadp((uintptr *)&sc->nsegbytes);
-		c->cached += rt_loadp(&sc->ncached);
+		for (i = 0; i < StackCacheClasses; i++)
+			c->cached += rt_load32(&sc->n[i]);
 		c->cachedbytes += rt_loadp(&sc->bytes);
 	}
 	c->inuse = (uintptr)n;

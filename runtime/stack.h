@@ -131,14 +131,13 @@ typedef struct SegCache SegCache;
 struct SegCache {
 	Segment *free[StackCacheClasses];
 	uint32  n[StackCacheClasses];   // segments in each list
-	uintptr bytes;
-	// Census counts (rt_stack_census sums them over every cache): the
-	// segments in the lists, and the segments in goroutine chains this
-	// M made less those it freed (a goroutine may end on another M, so
-	// only the sum means anything).  Each M writes its own, with plain
-	// stores: counters shared by every M were four locked additions
-	// on one cache line for each goroutine's start and end.
-	uintptr ncached;
+	uintptr bytes;                  //   and their bytes
+	// The segments in goroutine chains this M made less those it freed
+	// (a goroutine may end on another M, so only the sum over every
+	// cache, rt_stack_census's, means anything).  Each M writes its own
+	// counts, with plain stores: counters shared by every M were four
+	// locked additions on one cache line for each goroutine's start and
+	// end.
 	intptr  nsegs, nsegbytes;
 	SegCache *alllink;      // every cache, for the census
 };
