@@ -13,7 +13,8 @@
 #if !defined(AO_HAVE_int_compare_and_swap_full) || \
     !defined(AO_HAVE_int_fetch_and_add_full) || \
     !defined(AO_HAVE_compare_and_swap_full) || \
-    !defined(AO_HAVE_fetch_and_add_full)
+    !defined(AO_HAVE_fetch_and_add_full) || \
+    !defined(AO_HAVE_int_or) || !defined(AO_HAVE_int_and)
 #error "libatomic_ops lacks native primitives for this target"
 #endif
 
@@ -40,6 +41,13 @@ static inline bool rt_cas32(uint32 *p, uint32 old, uint32 new)
 static inline void rt_or32(uint32 *p, uint32 bits)
 {
 	AO_int_or((volatile unsigned *)p, bits);
+}
+
+// rt_and32 clears the bits of *p that are clear in mask, atomically (no
+// ordering beyond that).
+static inline void rt_and32(uint32 *p, uint32 mask)
+{
+	AO_int_and((volatile unsigned *)p, mask);
 }
 
 // rt_xadd32 adds d to *p and returns the new value.

@@ -359,11 +359,23 @@ static NOINLINE NOMEMSET byte *handoutrest(byte *v, MSpan *s, uintptr size, uint
 	return v;
 }
 
+// handoutbits writes the bits of a slot whose free slots hold another
+// type's: one putbits, or handoutrest's loop.
+static NOINLINE NOMEMSET byte *handoutbits(byte *v, MSpan *s, uintptr size, const gort_type *typ)
+{
+	uintptr nw = s->elemsize / PTRSIZE;
+	uint64 bits;
+
+	if (!slotbits(size, nw, typ, &bits))
+		return handoutrest(v, s, size, FlagNoZero, typ);
+	putbits(rt_mheap.bitmap, rt_heapword((uintptr)v), (uint32)nw, bits);
+	return v;
+}
+
 static inline __attribute__((always_inline)) NOMEMSET byte *handout(MCache *c, MSpan *s, uint32 idx, uint32 cl, uintptr size, uint32 flags, const gort_type *typ)
 {
-	uintptr n = s->elemsize, nw = n / PTRSIZE;
+	uintptr n = s->elemsize;
 	byte *v = rt_spanbase(s) + (uintptr)idx * n;
-	uint64 bits;
 
 	c->nmalloc[cl]++;
 	if (s->needzero && !(flags & FlagNoZero)) {
@@ -371,11 +383,8 @@ static inline __attribute__((always_inline)) NOMEMSET byte *handout(MCache *c, M
 			return handoutrest(v, s, size, flags, typ);
 		clearslot(v, n);
 	}
-	if (!(flags & FlagNoScan) && (size != s->bitssize || typ != s->bitstyp)) {
-		if (!slotbits(size, nw, typ, &bits))
-			return handoutrest(v, s, size, flags | FlagNoZero, typ);
-		putbits(rt_mheap.bitmap, rt_heapword((uintptr)v), (uint32)nw, bits);
-	}
+	if (!(flags & FlagNoScan) && (size != s->bitssize || typ != s->bitstyp))
+		return handoutbits(v, s, size, typ);
 	return v;
 }
 
@@ -412,7 +421,11 @@ static NOINLINE NOMEMSET byte *smallallocslow(MCache *c, uintptr size, uint32 fl
 	return handout(c, s, idx, cl, size, flags, typ);
 }
 
-static inline NOMEMSET byte *smallalloc(MCache *c, uintptr size, uint32 flags, const gort_type *typ)
+// smallalloc is in line in each entry point (always_inline: the
+// compiler would otherwise call it), which then makes no call at all on
+// its fast path: the call, the registers it saved and the arguments it
+// passed were a third of the instructions of gort_alloc_typed.
+static inline __attribute__((always_inline)) NOMEMSET byte *smallalloc(MCache *c, uintptr size, uint32 flags, const gort_type *typ)
 {
 	uint32 cl = rt_sizetoclass(size);
 	MSpan *s = c->alloc[cl << 1 | (flags & FlagNoScan)];
@@ -475,7 +488,7 @@ static void largealloc0(void *arg)
 	s->nalloc = 1;
 	a->c->largealloc += s->elemsize;
 	a->c->nlargealloc++;
-	rt_xaddp(&rt_mheap.heaplive, (intptr)s->elemsize);
+	rt_gcheapgrew(rt_xaddp(&rt_mheap.heaplive, (intptr)s->elemsize));
 	if (s->needzero && !(a->flags & FlagNoZero))
 		memset(rt_spanbase(s), 0, size);
 	if (!(a->flags & FlagNoScan))
@@ -612,38 +625,76 @@ void rt_memstats_print(void)
 
 // The public entry points are the collector's safe points: it may start
 // there (rt_gcmaybe), and the caller stops there while the world stops.
+//
+// Each is written so that its fast path makes no call: rt_gcpoll is
+// tested first, and when it is set the whole allocation goes out of line
+// (pollthenalloc, alloctyped).  Every other call on the way (the slow
+// half of smallalloc, bits of another type, a big slot, a large object)
+// is the last thing its function does, and none of their work is in
+// line, so the fast path needs few registers and saves one.  Counted by
+// callgrind, 16-byte typed allocations in a loop: 154 instructions each
+// when gort_alloc_typed called smallalloc (four saved registers in each,
+// three tests for rt_gcmaybe), 76 now; 7.0 against 5.6 ns on one CPU.
+
+static NOINLINE NOMEMSET void *pollthenalloc(uintptr size, uint32 flags, const gort_type *typ)
+{
+	rt_gcmaybeslow();
+	return rt_mallocgc(size, flags, typ);
+}
 
 NOMEMSET void *gort_alloc(size_t size)
 {
-	rt_gcmaybe();
+	if (rt_load32(&rt_gcpoll) != 0)
+		return pollthenalloc(size, 0, NULL);
 	return mallocgc(size, 0, NULL);
 }
 
 NOMEMSET void *gort_alloc_noscan(size_t size)
 {
-	rt_gcmaybe();
+	if (rt_load32(&rt_gcpoll) != 0)
+		return pollthenalloc(size, FlagNoScan, NULL);
 	return mallocgc(size, FlagNoScan, NULL);
 }
 
-// gort_alloc_typed allocates n values of type t.
-NOMEMSET void *gort_alloc_typed(const gort_type *t, size_t n)
+// alloctyped is gort_alloc_typed for what is not one small value of a
+// type with pointers: arrays, pointer-free types, odd sizes, and any
+// call while rt_gcpoll is set.
+static NOINLINE NOMEMSET void *alloctyped(const gort_type *t, uintptr n)
 {
+	uintptr size = t->size;
+
 	rt_gcmaybe();
-	if (t->size == 0 || n == 0)
+	if (size == 0 || n == 0)
 		return &zerobase;
-	if (n > (uintptr)-1 / t->size)
+	if (n > (uintptr)-1 / size)
 		outofmemory((uintptr)-1);
 	if (t->ptrmask == NULL)
-		return mallocgc(t->size * n, FlagNoScan, NULL);
-	if (t->size % PTRSIZE != 0)
+		return rt_mallocgc(size * n, FlagNoScan, NULL);
+	if (size % PTRSIZE != 0)
 		rt_throw("gort_alloc_typed: a type with pointers has a size that is not a multiple of the pointer size");
-	return mallocgc(t->size * n, 0, t);
+	return rt_mallocgc(size * n, 0, t);
+}
+
+// gort_alloc_typed allocates n values of type t.  One small value of a
+// type with pointers, by far the commonest call (a list cell, a tree
+// node), goes straight to smallalloc.
+NOMEMSET void *gort_alloc_typed(const gort_type *t, size_t n)
+{
+	uintptr size = t->size;
+
+	if (rt_load32(&rt_gcpoll) == 0 && n == 1 && size - 1 < MaxSmallSize &&
+	    size % PTRSIZE == 0 && t->ptrmask != NULL)
+		return smallalloc(mcache(), size, 0, t);
+	return alloctyped(t, n);
 }
 
 NOMEMSET void *gort_mallocgc(size_t size, unsigned flags, const gort_type *t)
 {
-	rt_gcmaybe();
-	return mallocgc(size, flags & GORT_NOSCAN ? FlagNoScan : 0, t);
+	uint32 f = flags & GORT_NOSCAN ? FlagNoScan : 0;
+
+	if (rt_load32(&rt_gcpoll) != 0)
+		return pollthenalloc(size, f, t);
+	return mallocgc(size, f, t);
 }
 
 void gort_read_memstats(gort_memstats *m)

@@ -2,6 +2,7 @@
 #include "runtime.h"
 #include "atomic.h"
 #include "malloc.h"
+#include "mgc.h"
 
 // emptyspan stands in for "no span" in every MCache slot: it is always
 // full, so the fast path needs no NULL check before it refills.
@@ -67,6 +68,6 @@ MSpan *rt_mcache_refill(MCache *c, uint32 spanclass)
 		return NULL;
 	s->bitssize = 0;                // its free slots' bits: see prefillbits
 	c->alloc[spanclass] = s;
-	rt_xaddp(&rt_mheap.heaplive, (intptr)((uintptr)(s->nelems - s->nalloc) * s->elemsize));
+	rt_gcheapgrew(rt_xaddp(&rt_mheap.heaplive, (intptr)((uintptr)(s->nelems - s->nalloc) * s->elemsize)));
 	return s;
 }

@@ -25,6 +25,7 @@ enum {
 extern void *__libc_stack_end;
 
 static uint32 gcrunning;        // a collection is under way (CAS 0 -> 1)
+uint32 rt_gcpoll;               // mgc.h
 static Lock statslock;          // rt_gcstats
 static uintptr mainstacklo;     // the main thread's stack below the scheduler
 
@@ -1182,6 +1183,8 @@ static void collect(void)
 	goal = (uintptr)(live + (live + roots) * (uint64)rt_knobs.gcpercent / 100);
 	h->nextgc = goal > GcMinGoal ? goal : GcMinGoal;
 	h->heaplive = (uintptr)live;
+	rt_and32(&rt_gcpoll, ~(uint32)GcPollGoal);
+	rt_gcheapgrew(h->heaplive);     // GORT_GC=0: the goal is the live heap
 	sweep.cursor = 0;
 	rt_store32(&h->sweepgen, h->sweepgen + 2);
 	rt_starttheworld();
@@ -1250,6 +1253,29 @@ void rt_gc(bool force)
 	rt_mcall(&g->sched, rt_m->g0top, gc0, g);
 }
 
+// rt_gcheapgrew raises GcPollGoal once heaplive, just grown to the value
+// given, has reached the goal.  Called where heaplive grows: an MCache
+// taking a span, a large object.
+void rt_gcheapgrew(uintptr heaplive)
+{
+	if (rt_knobs.gcpercent >= 0 && heaplive >= rt_mheap.nextgc &&
+	    (rt_load32(&rt_gcpoll) & GcPollGoal) == 0)
+		rt_or32(&rt_gcpoll, GcPollGoal);
+}
+
+// rt_gcknobs sets rt_gcpoll's bits for gcstress and the goal from the
+// knobs and the heap as they are: at start (the runtime's allocations
+// before then saw a goal of 0), and when a test changes the knobs.
+void rt_gcknobs(void)
+{
+	if (rt_knobs.gcstress > 0)
+		rt_or32(&rt_gcpoll, GcPollStress);
+	else
+		rt_and32(&rt_gcpoll, ~(uint32)GcPollStress);
+	rt_and32(&rt_gcpoll, ~(uint32)GcPollGoal);
+	rt_gcheapgrew(rt_mheap.heaplive);
+}
+
 // rt_gcmaybeslow: the part of rt_gcmaybe (mgc.h) out of line.
 void rt_gcmaybeslow(void)
 {
@@ -1268,6 +1294,7 @@ void rt_gcmaybeslow(void)
 void rt_gcinit(void)
 {
 	rt_mheap.nextgc = GcMinGoal;
+	rt_gcknobs();
 	mainstacklo = rt_getsp();
 }
 

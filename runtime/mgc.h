@@ -100,14 +100,29 @@ bool    rt_ismarked(void *p);
 void    rt_gcstats_freed(uint64 *n, uint64 *bytes);           // is the object at p marked?
 void    rt_setfinalizer(void *obj, void (*fn)(void *));
 
+// rt_gcpoll gathers in one word the reasons a public entry point has to
+// stop at its safe point, so that rt_gcmaybe is one load and a branch
+// when there is none (nearly always).  Each bit is raised where its
+// condition starts: GcPollStop with gcwaiting (rt_stoptheworld, cleared
+// by rt_starttheworld), GcPollStress at start for gcstress, GcPollGoal
+// by rt_gcheapgrew when heaplive reaches nextgc (cleared, and raised
+// again if need be, by the collection that sets the next goal).
+enum {
+	GcPollStop      = 1,            // the world is stopping
+	GcPollStress    = 2,            // GORT_DEBUG=gcstress=N
+	GcPollGoal      = 4,            // the heap has reached its goal
+};
+
+extern uint32 rt_gcpoll;
+void    rt_gcheapgrew(uintptr heaplive);        // heaplive grew to this
+void    rt_gcknobs(void);       // after a change to gcstress or gcpercent
+
 // rt_gcmaybe: a safe point at a public entry point (allocation,
 // channels), where a collection may start: the world is stopping, the
-// heap has reached its goal, or gcstress.  It looks in line, so that the
-// entry points pay a few loads when there is nothing to do.
+// heap has reached its goal, or gcstress.
 static inline void rt_gcmaybe(void)
 {
-	if (rt_load32(&rt_sched.gcwaiting) != 0 || rt_knobs.gcstress > 0 ||
-	    (rt_knobs.gcpercent >= 0 && rt_mheap.heaplive >= rt_mheap.nextgc))
+	if (rt_load32(&rt_gcpoll) != 0)
 		rt_gcmaybeslow();
 }
 

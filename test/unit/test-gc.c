@@ -729,6 +729,7 @@ static void stressmain(void *arg)
 	int i;
 
 	rt_knobs.gcstress = 3;
+	rt_gcknobs();
 	for (i = 0; i < 30; i++)
 		gort_alloc(16);
 	gort_read_gcstats(&st);
@@ -742,6 +743,7 @@ static void offmain(void *arg)
 
 	rt_knobs.gcpercent = -1;
 	rt_knobs.gcstress = 0;
+	rt_gcknobs();
 	for (i = 0; i < 40; i++)
 		gort_alloc_noscan(1 << 20);
 	gort_read_gcstats(&st);
@@ -783,6 +785,7 @@ static uint64 paceround(int pct)
 	uint64 room, grown = 0;
 
 	rt_knobs.gcpercent = pct;
+	rt_gcknobs();
 	gort_gc();
 	gort_read_gcstats(&st);
 	RTCHECK(st.next_gc > st.last_live + st.last_live * (uint64)pct / 100);
@@ -806,6 +809,7 @@ static void pacemain(void *arg)
 	int i;
 
 	rt_knobs.gcstress = 0;
+	rt_gcknobs();
 	for (i = 0; i < PaceLive; i++)
 		pacelive[i] = gort_alloc_noscan(1 << 20);
 	paceround(50);
