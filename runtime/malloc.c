@@ -198,21 +198,21 @@ static inline __attribute__((always_inline)) NOMEMSET void pointerbits(byte *v, 
 // which leaves the other free slots as they were.  Only slots whose bits
 // tile a 64-bit bitmap word (slots of 1, 2, 4 ... 32 words) are filled:
 // a bitmap word then holds whole slots, and one of free slots is a
-// single store.  A span an MCache takes is fresh or just swept: its
-// freeindex is 0, and its allocbits alone say which slots are taken (one
-// that is not is left unfilled).
+// single store.  A span an MCache takes is fresh or just swept: its slots
+// below freeindex are taken, a multiple of 64 of them (rt_sweepsmall),
+// and from there its allocbits alone say which are (a span that does not
+// look so is left unfilled).
 static NOINLINE NOMEMSET void prefillbits(MSpan *s, uintptr size, const gort_type *typ)
 {
-	uintptr nw = s->elemsize / PTRSIZE, spw, first, j, i;
+	uintptr nw = s->elemsize / PTRSIZE, spw = 64 / nw, first, j, i;
 	uint64 *p, bits, pat, taken;
 
-	if (64 % nw != 0 || s->freeindex != 0 || !slotbits(size, nw, typ, &bits))
+	if (64 % nw != 0 || s->freeindex % 64 != 0 || !slotbits(size, nw, typ, &bits))
 		return;
 	for (pat = bits, i = nw; i < 64; i *= 2)
 		pat |= pat << i;
-	spw = 64 / nw;                          // slots a bitmap word
 	p = (uint64 *)rt_mheap.bitmap + rt_heapword((uintptr)rt_spanbase(s)) / 64;
-	for (j = 0, first = 0; first < s->nelems; j++, first += spw) {
+	for (first = s->freeindex, j = first / spw; first < s->nelems; j++, first += spw) {
 		taken = s->allocbits[first / 64] >> (first % 64);
 		if (spw < 64)
 			taken &= ((uint64)1 << spw) - 1;

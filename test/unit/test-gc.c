@@ -721,6 +721,66 @@ START_TEST(the_sweep_keeps_exactly_the_live_slots_of_every_size)
 }
 END_TEST
 
+// After a sweep, a span's slots below freeindex are all taken: it starts
+// at the first word of alloc bits with a free slot, and a full span's is
+// nelems (so that the mark needs no alloc bit for them).  Two spans of
+// 16-byte objects: one with its first 133 slots live, one all live.
+enum { HeadN = 4 * 512 };
+static void *headkeep[HeadN];
+
+static MSpan *wholespan(uintptr from)    // a span all of whose slots are in headkeep[from..]
+{
+	uintptr i;
+
+	for (i = from; i < HeadN; i++) {
+		MSpan *s = rt_mheap_lookup(headkeep[i]);
+
+		if (headkeep[i] == rt_spanbase(s) && i + s->nelems <= HeadN &&
+		    headkeep[i + s->nelems - 1] == rt_spanbase(s) + (s->nelems - 1) * s->elemsize)
+			return s;
+	}
+	return NULL;
+}
+
+static void sweptheadmain(void *arg)
+{
+	MSpan *part, *full;
+	uintptr i, p0, f0;
+	int tries;
+
+	for (i = 0; i < HeadN; i++)
+		headkeep[i] = gort_alloc(16);
+	part = wholespan(0);
+	RTCHECK(part != NULL && part->nelems == 512);
+	for (p0 = 0; headkeep[p0] != rt_spanbase(part); p0++)
+		;
+	full = wholespan(p0 + part->nelems);
+	RTCHECK(full != NULL);
+	for (f0 = 0; headkeep[f0] != rt_spanbase(full); f0++)
+		;
+	for (i = 0; i < HeadN; i++)
+		if (!(i >= p0 && i < p0 + 133) && !(i >= f0 && i < f0 + full->nelems))
+			headkeep[i] = NULL;
+	gort_gc();
+	gort_gc();                      // the first one's sweep is done
+	for (tries = 0; tries < 1000 && (rt_load32(&part->sweepgen) != rt_load32(&rt_mheap.sweepgen) ||
+	    rt_load32(&full->sweepgen) != rt_load32(&rt_mheap.sweepgen)); tries++)
+		gort_sleep(100000);
+	RTCHECK(part->freeindex == 128);
+	for (i = 0; i < 133; i++)
+		RTCHECK(rt_span_taken(part, i));
+	RTCHECK(full->freeindex == full->nelems);
+	RTCHECK(full->nalloc == full->nelems);
+	for (i = 0; i < HeadN; i++)
+		headkeep[i] = NULL;
+}
+
+START_TEST(a_swept_span_starts_after_its_live_head)
+{
+	rtcheck_prog_ok(sweptheadmain, 1);
+}
+END_TEST
+
 // ---- knobs ----
 
 static void stressmain(void *arg)
@@ -868,6 +928,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, runtime_scratch_fields_keep_nothing_alive);
 	tcase_add_test(tc, a_pointer_into_a_free_slot_keeps_nothing_alive);
 	tcase_add_test(tc, the_sweep_keeps_exactly_the_live_slots_of_every_size);
+	tcase_add_test(tc, a_swept_span_starts_after_its_live_head);
 	tcase_add_test(tc, the_next_collection_waits_for_the_heap_to_grow_by_gort_gc_percent);
 	tcase_add_test(tc, gcstress_off_and_gctrace_knobs_work);
 	suite_add_tcase(s, tc);
