@@ -50,7 +50,9 @@
 // Sweeping a span, owned through its sweep generation (h-2 -> h-1 by
 // compare-and-swap, h when done):
 //   small (rt_sweepsmall): the marked slots become the span's alloc bits
-//   (one bit per slot); allocation starts again at slot 0 and skips them.
+//   (one bit per slot); allocation starts again at the first 64 slots
+//   with a free one (freeindex: those below it are all taken, which
+//   spares the next mark their alloc bits) and skips the live ones.
 //   Dead slots are not touched: allocation zeroes a slot and writes its
 //   pointer bits when it hands it out, and the collector, seeing a pointer
 //   into a slot that is neither below freeindex nor in the alloc bits,
