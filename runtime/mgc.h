@@ -85,6 +85,7 @@ enum {
 typedef struct GcStats {
 	uint32  ngc;                    // collections so far
 	uint32  lastnproc;              // threads that marked in the last one
+	uint32  nworkbufs;              // work buffers taken from the OS (kept)
 	uint64  lastlive;               // bytes marked by the last one
 	int64   lastpause, maxpause, totalpause;       // ns
 	uint64  nfreed, freedbytes;     // objects freed by sweeping (and not
