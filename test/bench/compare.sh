@@ -7,6 +7,7 @@
 #   test/bench/compare.sh [BUILD_DIR]        (default: build)
 #   RUNS=5 ONLY='ctxswitch' ANCHORS=../shared/bench-anchors test/bench/compare.sh
 #   SETTLE_MB=0 test/bench/compare.sh     (no settling: see below)
+#   LOG=/tmp/bench.log test/bench/compare.sh  (keep every BENCH line, in run order)
 #
 # A benchmark that runs on one P runs pinned, with its anchor, to one CPU
 # (the first this script may use; PIN=N picks another, PIN=none pins
@@ -144,3 +145,4 @@ for row in "${pairs[@]}"; do
 	printf '%-14s %-10s %12s %12s  %-28s %s\n' "$gname" "$gmetric" "$g" "$a" "$aname/$aimpl" "$r"
 done
 echo "(median of $RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cpus, one-P benchmarks pinned: $PIN, settled: $SETTLE_MB MB)"
+[ -z "${LOG:-}" ] || cp "$log" "$LOG"
