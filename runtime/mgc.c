@@ -532,12 +532,16 @@ static void scang(Worker *w, G *g)
 	}
 }
 
-// drain scans grey objects until no worker has any left.
-static NOSPLIT void drain(Worker *w)
+// drain scans grey objects until no worker has any left.  It is made
+// twice, for a worker alone and for one of several (drainas): with
+// sc.alone a constant, each copy has one way of setting a mark bit and
+// the register the flag took.
+static inline __attribute__((always_inline)) void drainas(Worker *w, bool alone)
 {
 	for (;;) {
 		Scan sc = scanbegin(w);
 
+		sc.alone = alone;
 		while (sc.n > 0) {
 			scanobj(w, &sc, sc.b->obj[--sc.n]);
 			if (++sc.scanned % 64 == 0 && sc.n > 8 &&
@@ -552,6 +556,24 @@ static NOSPLIT void drain(Worker *w)
 		if (w->wbuf == NULL)
 			return;
 	}
+}
+
+static NOINLINE NOSPLIT void drainalone(Worker *w)
+{
+	drainas(w, true);
+}
+
+static NOINLINE NOSPLIT void drainshared(Worker *w)
+{
+	drainas(w, false);
+}
+
+static NOSPLIT void drain(Worker *w)
+{
+	if (work.nproc == 1)
+		drainalone(w);
+	else
+		drainshared(w);
 }
 
 // markworker takes root jobs until none is left, then drains.
