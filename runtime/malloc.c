@@ -22,9 +22,11 @@ void rt_mallocinit(void)
 	rt_mheap_init(rt_memlimit());
 }
 
+// mcache: the calling thread's.  Every M has one from its start (its
+// own, or its P's), so only a thread that is not an M has none.
 static inline MCache *mcache(void)
 {
-	if (rt_m == NULL || rt_m->mcache == NULL)
+	if (rt_m == NULL)
 		rt_throw("allocation on a thread that is not an M");
 	return rt_m->mcache;
 }
@@ -308,8 +310,11 @@ static inline NOMEMSET void clearslot(byte *v, uintptr n)
 		rt_memclr(v, n);
 		return;
 	}
-	if (n == 8) {
-		*(uint64 *)v = 0;
+	if (n <= 16) {                  // the commonest slots: one store
+		if (n == 16)
+			*(Zero16 *)v = (Zero16){0, 0};
+		else
+			*(uint64 *)v = 0;
 		return;
 	}
 #pragma clang loop unroll(disable) vectorize(disable)
@@ -430,10 +435,13 @@ static inline __attribute__((always_inline)) NOMEMSET byte *smallalloc(MCache *c
 	uint32 cl = rt_sizetoclass(size);
 	MSpan *s = c->alloc[cl << 1 | (flags & FlagNoScan)];
 	uint64 cache = s->alloccache;
-	uint32 bit = (uint32)__builtin_ctzll(cache | (uint64)1 << 63);
-	uint32 idx = s->freeindex + bit;
+	uint32 bit, idx;
 
-	if (cache == 0 || (idx + 1) % 64 == 0 || idx >= s->nelems)
+	if (cache == 0)
+		return smallallocslow(c, size, flags, typ);
+	bit = (uint32)__builtin_ctzll(cache);
+	idx = s->freeindex + bit;
+	if ((idx + 1) % 64 == 0 || idx >= s->nelems)
 		return smallallocslow(c, size, flags, typ);
 	s->alloccache = cache >> (bit + 1);
 	s->freeindex = idx + 1;

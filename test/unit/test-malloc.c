@@ -506,6 +506,34 @@ static void printstats(void *arg)
 	rt_memstats_print();
 }
 
+// A thread the runtime did not make (no M, so no MCache) that allocates
+// dies with a clear message, whichever entry point it takes.
+static void *foreignalloc(void *arg)
+{
+	gort_alloc_typed(arg, 1);
+	return NULL;
+}
+
+static void foreignmain(void *arg)
+{
+	static const unsigned char mask[] = {0x1};
+	static const gort_type t = {sizeof(void *), mask};
+	pthread_t th;
+
+	pthread_create(&th, NULL, foreignalloc, (void *)&t);
+	pthread_join(th, NULL);
+}
+
+START_TEST(allocating_on_a_thread_that_is_not_an_m_is_fatal)
+{
+	static char out[4096];
+	int st = rtcheck_prog(foreignmain, 1, out, sizeof out);
+
+	ck_assert(st != 0);
+	ck_assert_msg(strstr(out, "fatal error: allocation on a thread that is not an M\n") != NULL, "%s", out);
+}
+END_TEST
+
 START_TEST(memstats_print_names_each_figure)
 {
 	static char out[8192];
@@ -648,6 +676,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, page_map_and_bits_survive_arena_growth);
 	tcase_add_test(tc, the_arena_starts_on_a_huge_page);
 	tcase_add_test(tc, arena_size_fits_the_limit);
+	tcase_add_test(tc, allocating_on_a_thread_that_is_not_an_m_is_fatal);
 	suite_add_tcase(s, tc);
 	return s;
 }
