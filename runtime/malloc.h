@@ -39,9 +39,10 @@
 //      it writes the bits of the allocation that asked for it into every
 //      free slot at once, a bitmap word at a time; allocations of the
 //      same type and size from that span then write none.
-// Steps 1, 2 and 5 are one function (smallalloc, malloc.c) that makes no
-// call unless its 64-slot window is used up or the span full, the slot
-// big, or the bits of an array to write.
+// Steps 1, 2 and 5 are one function (smallalloc, malloc.c, in line in
+// each entry point) that makes no call unless its 64-slot window is used
+// up or the span full, the slot big, or the bits of another type, or of
+// an array, to write.
 // A large object (over 32 KB) is a span of its own straight from MHeap.
 //
 // The arena is one reservation of address space, sized at start to fit

@@ -25,7 +25,7 @@ enum {
 extern void *__libc_stack_end;
 
 static uint32 gcrunning;        // a collection is under way (CAS 0 -> 1)
-uint32 rt_gcpoll;               // mgc.h
+GcPoll rt_gcpoll;               // mgc.h
 static Lock statslock;          // rt_gcstats
 static uintptr mainstacklo;     // the main thread's stack below the scheduler
 
@@ -420,12 +420,12 @@ static inline __attribute__((always_inline)) void scanbits(Worker *w, Scan *sc, 
 
 // scanobj reads the words of obj that its pointer bits name, a bitmap
 // byte (eight words) at a time.  An object whose bits all lie in one
-// byte (every slot of 1, 2, 4 or 8 words, and most small others) takes
-// one read of it and no loop around it: marking 6 million tree nodes
-// (bench-gcmark, medians of 6 alternating runs of the shortest of 40) on
-// one CPU took 52.4 ms before, 47.3 after.  Of the last two referents it
-// greys, the
-// one nearer to obj in memory ends on top of the work buffer, to be
+// byte (every slot of 1, 2, 4 or 8 words, and on 64-bit targets the
+// 48-byte slots that start in a byte's first half) takes one read of it
+// and no loop around it: marking 6 million tree nodes (bench-gcmark, medians of 6
+// alternating runs of the shortest of 40) on one CPU took 52.4 ms
+// before, 47.3 after.  Of the last two referents it greys, the one
+// nearer to obj in memory ends on top of the work buffer, to be
 // scanned next: a structure is usually laid out in the order it was
 // built, and a walk that follows the layout runs ahead of cache misses (a
 // tree built bottom-up has each node just above its right child, one
@@ -1240,7 +1240,7 @@ static void collect(void)
 	goal = (uintptr)(live + (live + roots) * (uint64)rt_knobs.gcpercent / 100);
 	h->nextgc = goal > GcMinGoal ? goal : GcMinGoal;
 	h->heaplive = (uintptr)live;
-	rt_and32(&rt_gcpoll, ~(uint32)GcPollGoal);
+	rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollGoal);
 	rt_gcheapgrew(h->heaplive);     // GORT_GC=0: the goal is the live heap
 	sweep.cursor = 0;
 	rt_store32(&h->sweepgen, h->sweepgen + 2);
@@ -1316,8 +1316,8 @@ void rt_gc(bool force)
 void rt_gcheapgrew(uintptr heaplive)
 {
 	if (rt_knobs.gcpercent >= 0 && heaplive >= rt_mheap.nextgc &&
-	    (rt_load32(&rt_gcpoll) & GcPollGoal) == 0)
-		rt_or32(&rt_gcpoll, GcPollGoal);
+	    (rt_load32(&rt_gcpoll.bits) & GcPollGoal) == 0)
+		rt_or32(&rt_gcpoll.bits, GcPollGoal);
 }
 
 // rt_gcknobs sets rt_gcpoll's bits for gcstress and the goal from the
@@ -1326,10 +1326,10 @@ void rt_gcheapgrew(uintptr heaplive)
 void rt_gcknobs(void)
 {
 	if (rt_knobs.gcstress > 0)
-		rt_or32(&rt_gcpoll, GcPollStress);
+		rt_or32(&rt_gcpoll.bits, GcPollStress);
 	else
-		rt_and32(&rt_gcpoll, ~(uint32)GcPollStress);
-	rt_and32(&rt_gcpoll, ~(uint32)GcPollGoal);
+		rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollStress);
+	rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollGoal);
 	rt_gcheapgrew(rt_mheap.heaplive);
 }
 

@@ -24,8 +24,9 @@
 //      where its split was made), the registers saved at a system call,
 //      each M and the main thread's stack below the scheduler.  Grey
 //      objects go into work buffers; a worker drains its own, shares half
-//      when others are idle, and takes full buffers from the global list;
-//      marking ends when every worker is idle and no buffer is left.
+//      when others are idle and the global list has nothing for them,
+//      and takes full buffers from the global list; marking ends when
+//      every worker is idle and no buffer is left.
 //   5. Finalizers: an unmarked object with a finalizer has its referents
 //      marked (so what it points to lives on, and is finalized only after
 //      it), then is marked itself and queued for the finalizer goroutine.
@@ -116,7 +117,15 @@ enum {
 	GcPollGoal      = 4,            // the heap has reached its goal
 };
 
-extern uint32 rt_gcpoll;
+// On a cache line of its own: every allocation reads it, and the
+// sweeper's counters, which were its neighbours, are written a few times
+// a page.
+typedef struct GcPoll {
+	uint32  bits;
+	byte    pad[CACHELINESIZE - sizeof(uint32)];
+} __attribute__((aligned(CACHELINESIZE))) GcPoll;
+
+extern GcPoll rt_gcpoll;
 void    rt_gcheapgrew(uintptr heaplive);        // heaplive grew to this
 void    rt_gcknobs(void);       // after a change to gcstress or gcpercent
 
@@ -125,7 +134,7 @@ void    rt_gcknobs(void);       // after a change to gcstress or gcpercent
 // heap has reached its goal, or gcstress.
 static inline void rt_gcmaybe(void)
 {
-	if (rt_load32(&rt_gcpoll) != 0)
+	if (rt_load32(&rt_gcpoll.bits) != 0)
 		rt_gcmaybeslow();
 }
 

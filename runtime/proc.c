@@ -1152,7 +1152,7 @@ void rt_stoptheworld(void)
 
 	rt_lock(&rt_sched.lock);
 	rt_store32(&rt_sched.gcwaiting, 1);
-	rt_or32(&rt_gcpoll, GcPollStop);
+	rt_or32(&rt_gcpoll.bits, GcPollStop);
 	rt_noteclear(&rt_sched.stopnote);
 	rt_sched.stopwait = rt_sched.nprocs - 1;
 	rt_store32(&rt_m->p->status, Pgcstop);
@@ -1191,7 +1191,7 @@ void rt_starttheworld(void)
 
 	rt_lock(&rt_sched.lock);
 	rt_store32(&rt_sched.gcwaiting, 0);
-	rt_and32(&rt_gcpoll, ~(uint32)GcPollStop);
+	rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollStop);
 	for (i = 0; i < rt_sched.nprocs; i++) {
 		P *p = rt_sched.allp[i];
 
