@@ -656,14 +656,14 @@ static NOINLINE NOMEMSET void *pollthenalloc(uintptr size, uint32 flags, const g
 
 NOMEMSET void *gort_alloc(size_t size)
 {
-	if (rt_load32(&rt_gcpoll.bits) != 0)
+	if (rt_gcpolled())
 		return pollthenalloc(size, 0, NULL);
 	return mallocgc(size, 0, NULL);
 }
 
 NOMEMSET void *gort_alloc_noscan(size_t size)
 {
-	if (rt_load32(&rt_gcpoll.bits) != 0)
+	if (rt_gcpolled())
 		return pollthenalloc(size, FlagNoScan, NULL);
 	return mallocgc(size, FlagNoScan, NULL);
 }
@@ -694,7 +694,7 @@ NOMEMSET void *gort_alloc_typed(const gort_type *t, size_t n)
 {
 	uintptr size = t->size;
 
-	if (rt_load32(&rt_gcpoll.bits) == 0 && n == 1 && size - 1 < MaxSmallSize &&
+	if (!rt_gcpolled() && n == 1 && size - 1 < MaxSmallSize &&
 	    size % PTRSIZE == 0 && t->ptrmask != NULL)
 		return smallalloc(mcache(), size, 0, t);
 	return alloctyped(t, n);
@@ -704,7 +704,7 @@ NOMEMSET void *gort_mallocgc(size_t size, unsigned flags, const gort_type *t)
 {
 	uint32 f = flags & GORT_NOSCAN ? FlagNoScan : 0;
 
-	if (rt_load32(&rt_gcpoll.bits) != 0)
+	if (rt_gcpolled())
 		return pollthenalloc(size, f, t);
 	return mallocgc(size, f, t);
 }

@@ -422,9 +422,9 @@ static inline __attribute__((always_inline)) void scanbits(Worker *w, Scan *sc, 
 // byte (eight words) at a time.  An object whose bits all lie in one
 // byte (every slot of 1, 2, 4 or 8 words, and on 64-bit targets the
 // 48-byte slots that start in a byte's first half) takes one read of it
-// and no loop around it: marking 6 million tree nodes (bench-gcmark, medians of 6
-// alternating runs of the shortest of 40) on one CPU took 52.4 ms
-// before, 47.3 after.  Of the last two referents it greys, the one
+// and no loop around it: marking 6 million tree nodes (bench-gcmark,
+// medians of 6 alternating runs of the shortest of 40) on one CPU took
+// 52.4 ms before, 47.3 after.  Of the last two referents it greys, the one
 // nearer to obj in memory ends on top of the work buffer, to be
 // scanned next: a structure is usually laid out in the order it was
 // built, and a walk that follows the layout runs ahead of cache misses (a
@@ -1201,6 +1201,14 @@ static void gctrace(int64 start, uint64 before, uint64 live, int64 pause,
 	rt_prints(" P marking\n");
 }
 
+// pollgoal sets GcPollGoal from heaplive and nextgc as they are, after
+// either changed otherwise than by growing.
+static void pollgoal(void)
+{
+	rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollGoal);
+	rt_gcheapgrew(rt_mheap.heaplive);
+}
+
 static void collect(void)
 {
 	MHeap *h = &rt_mheap;
@@ -1240,8 +1248,7 @@ static void collect(void)
 	goal = (uintptr)(live + (live + roots) * (uint64)rt_knobs.gcpercent / 100);
 	h->nextgc = goal > GcMinGoal ? goal : GcMinGoal;
 	h->heaplive = (uintptr)live;
-	rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollGoal);
-	rt_gcheapgrew(h->heaplive);     // GORT_GC=0: the goal is the live heap
+	pollgoal();                     // GORT_GC=0: the goal is the live heap
 	sweep.cursor = 0;
 	rt_store32(&h->sweepgen, h->sweepgen + 2);
 	rt_starttheworld();
@@ -1329,8 +1336,7 @@ void rt_gcknobs(void)
 		rt_or32(&rt_gcpoll.bits, GcPollStress);
 	else
 		rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollStress);
-	rt_and32(&rt_gcpoll.bits, ~(uint32)GcPollGoal);
-	rt_gcheapgrew(rt_mheap.heaplive);
+	pollgoal();
 }
 
 // rt_gcmaybeslow: the part of rt_gcmaybe (mgc.h) out of line.

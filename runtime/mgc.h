@@ -129,12 +129,20 @@ extern GcPoll rt_gcpoll;
 void    rt_gcheapgrew(uintptr heaplive);        // heaplive grew to this
 void    rt_gcknobs(void);       // after a change to gcstress or gcpercent
 
+// rt_gcpolled: has a public entry point a reason to stop at its safe
+// point?  The allocation entry points test it themselves, to take the
+// whole allocation out of line when it has (malloc.c).
+static inline bool rt_gcpolled(void)
+{
+	return rt_load32(&rt_gcpoll.bits) != 0;
+}
+
 // rt_gcmaybe: a safe point at a public entry point (allocation,
 // channels), where a collection may start: the world is stopping, the
 // heap has reached its goal, or gcstress.
 static inline void rt_gcmaybe(void)
 {
-	if (rt_load32(&rt_gcpoll.bits) != 0)
+	if (rt_gcpolled())
 		rt_gcmaybeslow();
 }
 
